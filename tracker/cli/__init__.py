@@ -1,0 +1,1 @@
+"""The headless `rectify` subcommands; they call the same services as the window."""

@@ -1,0 +1,98 @@
+"""Shared pieces of the subcommands: opening the ledger, parsing dates, printing tables."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import unicodedata
+from collections.abc import Sequence
+
+from tracker.db.engine import Ledger, open_ledger
+from tracker.deadlines import parse_deadline
+from tracker.domain import DeadlineKind, ProblemFilter, Status
+from tracker.errors import DeadlineError, NotFoundError, ValidationError
+
+
+def ledger_from(args: argparse.Namespace, read_only: bool = False) -> Ledger:
+    """Open the ledger named by --db (or RECTIFY_DB, or the default file)."""
+    return open_ledger(getattr(args, "db", None), read_only=read_only)
+
+
+def parse_day(text: str, what: str = "日期") -> dt.date:
+    """A CLI date: 2026-11-23, 2026年11月23日 or any exact form the deadline parser knows."""
+    try:
+        d = parse_deadline(text, dt.date.today())
+    except DeadlineError as exc:
+        raise ValidationError(f"{what}“{text}”无法识别：{exc.message}") from exc
+    if d.kind is not DeadlineKind.DATED or d.date is None:
+        raise ValidationError(f"{what}“{text}”不是一个具体日期。")
+    return d.date
+
+
+def parse_status(text: str) -> Status:
+    """A status given as code (done) or word (已完成)."""
+    try:
+        return Status.from_label(text)
+    except ValueError:
+        words = "、".join(f"{s.label}({s.value})" for s in Status)
+        raise ValidationError(f"未知的状态“{text}”，可用：{words}") from None
+
+
+def add_filter_args(p: argparse.ArgumentParser) -> None:
+    """--status --unit --source --overdue, shared by list, summary and export."""
+    p.add_argument("--status", help="状态：未启动/整改中/已完成/已销号/长期坚持")
+    p.add_argument("--unit", help="牵头单位名称")
+    p.add_argument("--source", help="问题来源名称（或编号）")
+    p.add_argument("--overdue", action="store_true", help="只看逾期未完成的")
+
+
+def filter_from(args: argparse.Namespace, ledger: Ledger, as_of: dt.date | None = None
+                ) -> ProblemFilter:
+    """Build a ProblemFilter from the shared filter arguments."""
+    from tracker.services.reference import list_sources
+
+    source_id = None
+    if getattr(args, "source", None):
+        wanted = args.source.strip()
+        matches = [s for s in list_sources(ledger)
+                   if wanted in (s.title, str(s.id), s.doc_number, s.display)]
+        if not matches:
+            matches = [s for s in list_sources(ledger) if wanted in s.title]
+        if not matches:
+            raise NotFoundError(f"找不到问题来源“{wanted}”。用 rectify list 查看已有来源。")
+        source_id = matches[0].id
+    return ProblemFilter(
+        source_id=source_id,
+        unit=getattr(args, "unit", None) or None,
+        status=parse_status(args.status) if getattr(args, "status", None) else None,
+        overdue=bool(getattr(args, "overdue", False)),
+        as_of=as_of,
+    )
+
+
+def width(text: str) -> int:
+    """Display width in a terminal: CJK characters take two columns."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def clip(text: str, cols: int) -> str:
+    """Cut to ``cols`` display columns (ending in …) and pad to exactly that width."""
+    text = text.replace("\n", " ")
+    if width(text) <= cols:
+        return text + " " * (cols - width(text))
+    out, used = "", 0
+    for c in text:
+        if used + width(c) > cols - 1:
+            break
+        out += c
+        used += width(c)
+    return out + "…" + " " * (cols - used - 1)
+
+
+def print_table(headers: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[int]
+                ) -> None:
+    """A plain aligned table for the terminal."""
+    print("  ".join(clip(h, w) for h, w in zip(headers, widths)).rstrip())
+    print("  ".join("-" * w for w in widths))
+    for row in rows:
+        print("  ".join(clip(str(c), w) for c, w in zip(row, widths)).rstrip())

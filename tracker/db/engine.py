@@ -1,0 +1,195 @@
+"""open_ledger(path): one SQLite file -> a Ledger with safe pragmas, migrations and sessions."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from tracker.db import location, schema
+from tracker.errors import (
+    ConflictError,
+    LedgerLockedError,
+    LedgerOpenError,
+    ReadOnlyError,
+    StorageError,
+    TrackerError,
+)
+
+BUSY_TIMEOUT_MS = 5000
+
+
+def translate_db_error(exc: BaseException) -> TrackerError:
+    """Map a driver error to the typed error a clerk gets a sentence for."""
+    text = str(getattr(exc, "orig", exc)).lower()
+    if "locked" in text or "busy" in text:
+        return LedgerLockedError(
+            "台账文件正被另一个窗口或程序占用，等待后仍未释放。请关闭其他正在写入的窗口后重试，"
+            "刚才的修改没有保存，仍在窗口中。"
+        )
+    if "readonly" in text or "read-only" in text or "read only" in text:
+        return ReadOnlyError("台账文件是只读的，不能保存修改。请检查文件权限，或另存一份后再编辑。")
+    if "full" in text:
+        return StorageError("磁盘空间已满，修改没有保存。请清理磁盘空间后重试，窗口中的内容仍在。")
+    if "not a database" in text or "malformed" in text:
+        return LedgerOpenError("文件已损坏或不是整改台账文件，无法读写。请从备份恢复。")
+    if "unable to open" in text or "permission" in text or "disk i/o" in text:
+        return StorageError("无法写入台账文件（权限不足或磁盘错误）。修改没有保存，窗口中的内容仍在。")
+    return StorageError(f"数据库错误，修改没有保存：{getattr(exc, 'orig', exc)}")
+
+
+class Ledger:
+    """An open ledger file: the engine, whether it is read-only, and short-lived sessions."""
+
+    def __init__(
+        self, path: Path, engine: Engine, *, read_only: bool, user: str, warnings: list[str]
+    ) -> None:
+        self.path = path
+        self.engine = engine
+        self.read_only = read_only
+        self.user = user
+        self.warnings = warnings
+        self._write_engine = engine.execution_options(sqlite_begin="IMMEDIATE")
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session in one deferred (snapshot) transaction; nothing it does is committed."""
+        try:
+            with Session(self.engine, expire_on_commit=False) as session:
+                try:
+                    yield session
+                finally:
+                    session.rollback()
+        except (OperationalError, DBAPIError) as exc:
+            raise translate_db_error(exc) from exc
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A session in one BEGIN IMMEDIATE transaction, committed whole or not at all."""
+        if self.read_only:
+            raise ReadOnlyError("台账以只读方式打开，不能保存修改。")
+        try:
+            with Session(self._write_engine, expire_on_commit=False) as session:
+                session.info["user"] = self.user
+                with session.begin():
+                    yield session
+        except StaleDataError as exc:
+            raise ConflictError(
+                "这条记录已在别处（另一个窗口或导入）被修改。已为您重新载入最新内容，请核对后再保存。"
+            ) from exc
+        except (OperationalError, DBAPIError) as exc:
+            raise translate_db_error(exc) from exc
+
+    def raw_connection(self) -> sqlite3.Connection:
+        """A plain sqlite3 connection for the backup API and integrity checks."""
+        return _connect(self.path, read_only=self.read_only)
+
+    def close(self) -> None:
+        """Release every pooled connection (SQLite checkpoints the WAL on last close)."""
+        self.engine.dispose()
+
+
+def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
+    if read_only:
+        conn = sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=ro",
+            uri=True,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            check_same_thread=False,
+        )
+    else:
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    # We issue BEGIN ourselves (see _on_begin): pysqlite's implicit transactions are unsafe.
+    conn.isolation_level = None
+    conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys=ON")
+    if not read_only:
+        conn.execute("PRAGMA journal_mode=WAL")
+        # FULL: a committed edit survives power loss, not only a crash of the program.
+        conn.execute("PRAGMA synchronous=FULL")
+    return conn
+
+
+def _is_read_only(path: Path) -> bool:
+    if path.exists():
+        return not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK)
+    return False
+
+
+def default_ledger_path() -> Path:
+    """RECTIFY_DB if set, else ledger.sqlite in the user's data directory."""
+    env = os.environ.get("RECTIFY_DB")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("rectify", appauthor=False)) / "ledger.sqlite"
+
+
+def current_user() -> str:
+    """The OS user name, used in the change history when no name is set."""
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some service contexts
+        return "unknown"
+
+
+def open_ledger(
+    path: str | os.PathLike[str] | None = None,
+    *,
+    user: str | None = None,
+    read_only: bool = False,
+    migrate: bool = True,
+) -> Ledger:
+    """Open (creating if needed) a ledger file, refuse newer schemas, migrate, and return it."""
+    p = Path(path).expanduser() if path is not None else default_ledger_path()
+    p = p.absolute()
+    warnings: list[str] = []
+    net = location.network_warning(p)
+    if net:
+        warnings.append(net)
+    if p.is_dir():
+        raise LedgerOpenError(f"“{p}”是一个文件夹，不是台账文件。")
+    if not p.exists():
+        if read_only:
+            raise LedgerOpenError(f"找不到台账文件“{p}”。")
+        try:
+            p.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise LedgerOpenError(f"无法创建台账所在文件夹“{p.parent}”：{exc.strerror}") from exc
+    else:
+        schema.check_file(p)  # refuses a non-ledger or newer file before any write touches it
+    ro = read_only or _is_read_only(p)
+    if ro and not read_only:
+        warnings.append("台账文件是只读的：可以查看和导出，但不能修改。")
+    engine = create_engine(
+        "sqlite://",
+        creator=lambda: _connect(p, read_only=ro),
+        pool_pre_ping=False,
+    )
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+    ledger = Ledger(p, engine, read_only=ro, user=user or current_user(), warnings=warnings)
+    try:
+        if migrate:
+            schema.upgrade(ledger)
+    except TrackerError:
+        ledger.close()
+        raise
+    except (OperationalError, DBAPIError, sqlite3.Error) as exc:
+        ledger.close()
+        raise translate_db_error(exc) from exc
+    return ledger

@@ -1,0 +1,107 @@
+"""Schema versions: refuse files we do not understand, and run Alembic upgrades at open."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tracker.errors import LedgerOpenError, NewerSchemaError
+
+if TYPE_CHECKING:
+    from alembic.script import ScriptDirectory
+
+    from tracker.db.engine import Ledger
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+@lru_cache(maxsize=1)
+def _script() -> ScriptDirectory:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return ScriptDirectory.from_config(cfg)
+
+
+def known_revisions() -> set[str]:
+    """Every revision this program's migrations know."""
+    return {rev.revision for rev in _script().walk_revisions()}
+
+
+def head_revision() -> str:
+    """The newest revision this program writes."""
+    head = _script().get_current_head()
+    assert head is not None
+    return head
+
+
+def file_revision(path: Path) -> str | None:
+    """The Alembic revision stamped in a ledger file, read without writing to it."""
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+    try:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if "alembic_version" not in tables:
+            if tables:
+                raise LedgerOpenError(
+                    f"“{path.name}”是一个 SQLite 数据库，但不是整改台账文件（缺少版本信息），未做任何改动。"
+                )
+            return None
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        return row[0] if row else None
+    finally:
+        conn.close()
+
+
+def check_file(path: Path) -> None:
+    """Raise a clear error for a file that is not a ledger or is newer than this program."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(len(SQLITE_MAGIC))
+    except OSError as exc:
+        raise LedgerOpenError(f"无法读取台账文件“{path}”：{exc.strerror}") from exc
+    if not head:
+        return  # an empty file is a new ledger
+    if head != SQLITE_MAGIC:
+        raise LedgerOpenError(f"“{path.name}”不是整改台账文件（不是 SQLite 数据库），未做任何改动。")
+    try:
+        rev = file_revision(path)
+    except sqlite3.DatabaseError as exc:
+        raise LedgerOpenError(f"“{path.name}”已损坏，无法读取：{exc}。请从备份恢复。") from exc
+    if rev is not None and rev not in known_revisions():
+        raise NewerSchemaError(
+            f"“{path.name}”由更新版本的整改台账程序保存（数据版本 {rev}），当前程序无法安全打开。"
+            "请升级程序后再打开；文件未做任何改动。"
+        )
+
+
+def upgrade(ledger: Ledger) -> None:
+    """Bring the ledger to the head revision; back it up first when it already holds data."""
+    from alembic import command
+    from alembic.config import Config
+
+    exists = ledger.path.exists() and ledger.path.stat().st_size > 0
+    current = file_revision(ledger.path) if exists else None
+    head = head_revision()
+    if current == head:
+        return
+    if ledger.read_only:
+        raise LedgerOpenError(
+            f"“{ledger.path.name}”需要升级数据格式，但文件是只读的。请复制到可写的位置后再打开。"
+        )
+    if current is not None:
+        from tracker.db.backup import backup_to
+
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        dest = ledger.path.parent / "backups" / f"{ledger.path.stem}-升级前-{current}-{stamp}.sqlite"
+        backup_to(ledger, dest)
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with ledger.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")

@@ -1,0 +1,209 @@
+"""Read the ledger: filtered and sorted in SQL, rows built straight from result tuples
+(no ORM objects) so 100,000 problems stay fast."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, case, exists, false, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from tracker.db.engine import Ledger
+from tracker.db.orm import Category, Measure, Problem, ProgressNote, Source, Unit
+from tracker.domain import (
+    DeadlineKind,
+    MeasureRow,
+    ProblemFilter,
+    ProblemRow,
+    ProgressNoteRow,
+    SourceKind,
+    Status,
+)
+from tracker.errors import NotFoundError
+
+STATUS_ORDER = {s.value: i for i, s in enumerate(
+    [Status.NOT_STARTED, Status.IN_PROGRESS, Status.ONGOING, Status.DONE, Status.CLOSED])}
+SORT_KEYS = ("seq", "source", "category", "description", "lead_unit", "owner", "deadline",
+             "status", "progress")
+MeasureUnit = aliased(Unit)
+
+
+def _escape_like(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def filter_clause(session: Session, flt: ProblemFilter) -> ColumnElement[bool]:
+    """The WHERE clause for a filter; every part is an indexed column or the search text."""
+    parts: list[ColumnElement[bool]] = []
+    as_of = flt.as_of or dt.date.today()
+    if flt.source_id is not None:
+        parts.append(Problem.source_id == flt.source_id)
+    if flt.category_id is not None:
+        parts.append(Problem.category_id == flt.category_id)
+    if flt.status is not None:
+        parts.append(Problem.status == flt.status.value)
+    if flt.unit:
+        uid = session.scalar(select(Unit.id).where(Unit.name == flt.unit.strip()))
+        if uid is None:
+            parts.append(false())
+        else:
+            parts.append(or_(
+                Problem.lead_unit_id == uid,
+                exists().where(and_(Measure.problem_id == Problem.id, Measure.lead_unit_id == uid)),
+            ))
+    if flt.overdue:
+        parts.append(Problem.open_deadline < as_of)
+    if flt.due_within_days is not None:
+        parts.append(Problem.open_deadline >= as_of)
+        parts.append(Problem.open_deadline <= as_of + dt.timedelta(days=flt.due_within_days))
+    for term in flt.text.lower().split():
+        parts.append(Problem.search_text.like(f"%{_escape_like(term)}%", escape="\\"))
+    if flt.ids is not None:
+        parts.append(Problem.id.in_(flt.ids))
+    return and_(True, *parts)
+
+
+def _order(sort: str, descending: bool) -> list[Any]:
+    status_rank = case(STATUS_ORDER, value=Problem.status, else_=9)
+    keys: dict[str, list[Any]] = {
+        "seq": [Problem.source_id, Problem.seq],
+        "source": [Source.title, Problem.seq],
+        "category": [Category.position, Problem.seq],
+        "description": [Problem.description],
+        "lead_unit": [Unit.name, Problem.seq],
+        "owner": [Problem.owner, Problem.seq],
+        "deadline": [Problem.deadline.is_(None), Problem.deadline, Problem.seq],
+        "status": [status_rank, Problem.seq],
+        "progress": [Problem.measures_done * 1.0 / func.max(Problem.measures_total, 1),
+                     Problem.seq],
+    }
+    cols = keys.get(sort, keys["seq"])
+    if descending:
+        cols = [c.desc() for c in cols]
+    return [*cols, Problem.id.desc() if descending else Problem.id]
+
+
+def _base(columns: Sequence[Any]) -> Select[Any]:
+    return (
+        select(*columns)
+        .select_from(Problem)
+        .outerjoin(Source, Problem.source_id == Source.id)
+        .outerjoin(Category, Problem.category_id == Category.id)
+        .outerjoin(Unit, Problem.lead_unit_id == Unit.id)
+    )
+
+
+def problem_ids(
+    ledger: Ledger, flt: ProblemFilter = ProblemFilter(), sort: str = "seq",
+    descending: bool = False,
+) -> list[int]:
+    """Ids of the matching problems in display order (the table fetches rows lazily)."""
+    with ledger.read() as s:
+        q = _base([Problem.id]).where(filter_clause(s, flt)).order_by(*_order(sort, descending))
+        return list(s.scalars(q))
+
+
+_ROW_COLS = (
+    Problem.id, Problem.seq, Problem.source_id, Source.title, Source.kind, Source.year,
+    Problem.category_id, Category.name, Problem.description, Problem.goal, Unit.name,
+    Problem.co_units, Problem.leader, Problem.owner, Problem.remarks, Problem.status,
+    Problem.deadline, Problem.open_deadline, Problem.deadline_text, Problem.measures_total,
+    Problem.measures_done, Problem.closeout_by, Problem.closeout_on, Problem.closeout_note,
+    Problem.version, Problem.updated_at,
+)
+
+
+def _row(t: Any, measures: tuple[MeasureRow, ...] = ()) -> ProblemRow:
+    title, kind, year = t[3], t[4], t[5]
+    source = title or (f"{year or ''}{SourceKind(kind).label}" if kind else "")
+    return ProblemRow(
+        id=t[0], seq=t[1], source_id=t[2], source=source, category_id=t[6], category=t[7] or "",
+        description=t[8], goal=t[9], lead_unit=t[10] or "", co_units=t[11], leader=t[12],
+        owner=t[13], remarks=t[14], status=Status(t[15]), deadline=t[16], open_deadline=t[17],
+        deadline_text=t[18], measures_total=t[19], measures_done=t[20], closeout_by=t[21],
+        closeout_on=t[22], closeout_note=t[23], version=t[24], updated_at=t[25],
+        measures=measures,
+    )
+
+
+def _measures_for(
+    s: Session, where: ColumnElement[bool], with_notes: bool
+) -> dict[int, tuple[MeasureRow, ...]]:
+    notes: dict[int, list[ProgressNoteRow]] = defaultdict(list)
+    if with_notes:
+        nq = (select(ProgressNote.id, ProgressNote.measure_id, ProgressNote.noted_on,
+                     ProgressNote.text)
+              .join(Measure, ProgressNote.measure_id == Measure.id)
+              .where(where).order_by(ProgressNote.noted_on, ProgressNote.id))
+        for n in s.execute(nq):
+            notes[n[1]].append(ProgressNoteRow(n[0], n[1], n[2], n[3]))
+    mq = (select(Measure.id, Measure.problem_id, Measure.position, Measure.text, MeasureUnit.name,
+                 Measure.co_units, Measure.owner, Measure.deadline, Measure.deadline_text,
+                 Measure.deadline_kind, Measure.status, Measure.done_on, Measure.version)
+          .outerjoin(MeasureUnit, Measure.lead_unit_id == MeasureUnit.id)
+          .where(where).order_by(Measure.problem_id, Measure.position, Measure.id))
+    out: dict[int, list[MeasureRow]] = defaultdict(list)
+    kinds = {k.value: k for k in DeadlineKind}
+    statuses = {st.value: st for st in Status}
+    for m in s.execute(mq):
+        out[m[1]].append(MeasureRow(
+            id=m[0], problem_id=m[1], position=m[2], text=m[3], lead_unit=m[4] or "",
+            co_units=m[5], owner=m[6], deadline=m[7], deadline_text=m[8],
+            deadline_kind=kinds[m[9]], status=statuses[m[10]], done_on=m[11], version=m[12],
+            notes=tuple(notes.get(m[0], ())),
+        ))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def list_problems(
+    ledger: Ledger, flt: ProblemFilter = ProblemFilter(), sort: str = "seq",
+    descending: bool = False, with_measures: bool = True, with_notes: bool = False,
+) -> list[ProblemRow]:
+    """Matching problems in display order, with their measures (and notes) when asked."""
+    with ledger.read() as s:
+        where = filter_clause(s, flt)
+        q = _base(_ROW_COLS).where(where).order_by(*_order(sort, descending))
+        rows = s.execute(q).all()
+        if not with_measures:
+            return [_row(t) for t in rows]
+        sub = _base([Problem.id]).where(where)
+        measures = _measures_for(s, Measure.problem_id.in_(sub), with_notes)
+        return [_row(t, measures.get(t[0], ())) for t in rows]
+
+
+def get_problems(
+    ledger: Ledger, ids: Iterable[int], with_measures: bool = False
+) -> list[ProblemRow]:
+    """Rows for the given ids, in the same order; ids no longer stored are skipped."""
+    wanted = list(ids)
+    if not wanted:
+        return []
+    with ledger.read() as s:
+        by_id: dict[int, ProblemRow] = {}
+        for start in range(0, len(wanted), 900):
+            chunk = wanted[start:start + 900]
+            measures = (_measures_for(s, Measure.problem_id.in_(chunk), False)
+                        if with_measures else {})
+            for t in s.execute(_base(_ROW_COLS).where(Problem.id.in_(chunk))):
+                by_id[t[0]] = _row(t, measures.get(t[0], ()))
+        return [by_id[i] for i in wanted if i in by_id]
+
+
+def get_problem(ledger: Ledger, problem_id: int) -> ProblemRow:
+    """One problem with its measures and progress notes."""
+    with ledger.read() as s:
+        t = s.execute(_base(_ROW_COLS).where(Problem.id == problem_id)).first()
+        if t is None:
+            raise NotFoundError(f"问题（编号 {problem_id}）不存在，可能已被删除。")
+        measures = _measures_for(s, Measure.problem_id == problem_id, True)
+        return _row(t, measures.get(problem_id, ()))
+
+
+def count_problems(ledger: Ledger, flt: ProblemFilter = ProblemFilter()) -> int:
+    """How many problems match."""
+    with ledger.read() as s:
+        q = select(func.count()).select_from(Problem).where(filter_clause(s, flt))
+        return int(s.scalar(q) or 0)
