@@ -88,7 +88,7 @@ def _deadline(rng: random.Random, today: dt.date) -> tuple[dt.date | None, str, 
         d = dt.date(today.year, 12, 31)
         return d, "年底前", DeadlineKind.DATED
     elif roll < 0.75:
-        d = _month_end(today.year + 1, rng.randint(1, 12))
+        d = _month_end(today.year + 1, rng.choice([3, 6, 7, 12]))
         return d, f"{d.year}年{d.month}月底前", DeadlineKind.DATED
     else:
         d = today - dt.timedelta(days=rng.randint(10, 700))
