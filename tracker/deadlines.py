@@ -45,7 +45,9 @@ def _year(p: str) -> str:
 
 def _month(p: str) -> str:
     """A month number, Arabic or Chinese (12月, 十二月), with its group name prefixed by ``p``."""
-    return rf"(?P<{p}m>(?<![0-9])[0-9]{{1,2}}|[一二三四五六七八九十]{{1,3}}) ?月"
+    # A range's start is skipped: "2023年3-6月" ends with June, and must not lose its year to "6月".
+    number = "(?<![0-9])[0-9]{1,2}|[一二三四五六七八九十]{1,3}"
+    return rf"(?:(?:{number}) ?[-~～至到、] ?)?(?P<{p}m>{number}) ?月"
 
 
 # Order matters: at one position the first alternative that matches wins, so the most specific

@@ -119,6 +119,12 @@ def test_chinese_numeral_month_is_accepted() -> None:
     assert resolve("2023年三月") == D(2023, 3, 31)
 
 
+def test_month_range_resolves_to_the_end_of_its_last_month_in_the_stated_year() -> None:
+    assert resolve("2023年1-6月") == D(2023, 6, 30)
+    assert resolve("2023年3至6月底前") == D(2023, 6, 30)
+    assert resolve("三至六月") == D(2022, 6, 30)
+
+
 def test_parts_of_a_month_resolve_to_the_end_of_that_part() -> None:
     assert resolve("6月上旬") == D(2022, 6, 10)
     assert resolve("6月中旬前") == D(2022, 6, 20)
