@@ -1,0 +1,121 @@
+"""The ledger file: pragmas, migrations at open, refusing files it must not touch."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from tracker.db import schema
+from tracker.db.engine import open_ledger
+from tracker.domain import MeasureInput, ProblemInput
+from tracker.errors import LedgerOpenError, NewerSchemaError
+from tracker.services.problems import create_problem
+from tracker.services.queries import list_problems
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_every_connection_uses_wal_foreign_keys_and_busy_timeout(ledger) -> None:
+    with ledger.read() as s:
+        assert s.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert s.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert s.execute(text("PRAGMA busy_timeout")).scalar() >= 1000
+        assert s.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+
+
+def test_new_ledger_is_stamped_with_the_head_revision(ledger) -> None:
+    assert schema.file_revision(ledger.path) == schema.head_revision()
+
+
+def test_ledger_made_by_the_first_revision_upgrades_and_keeps_its_data(tmp_path: Path) -> None:
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    path = tmp_path / "old.sqlite"
+    engine = create_engine(f"sqlite:///{path}")
+    cfg = Config()
+    cfg.set_main_option("script_location", str(schema.MIGRATIONS_DIR))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+        conn.execute(text(
+            "INSERT INTO problem (id, seq, description, goal, co_units, leader, owner, remarks,"
+            " closeout_by, closeout_note, status, deadline_text, measures_total, measures_done,"
+            " search_text, created_at, updated_at, version) VALUES (1, 1, '食堂留样不规范', '', '',"
+            " '', '', '', '', '', 'not_started', '', 0, 0, '食堂留样不规范',"
+            " '2022-01-01 00:00:00', '2022-01-01 00:00:00', 1)"))
+    engine.dispose()
+    assert schema.file_revision(path) == "0001"
+
+    led = open_ledger(path)
+    try:
+        assert schema.file_revision(path) == schema.head_revision()
+        assert [p.description for p in list_problems(led)] == ["食堂留样不规范"]
+        backups = list((tmp_path / "backups").glob("old-升级前-0001-*.sqlite"))
+        assert len(backups) == 1, "an existing ledger is backed up before it is migrated"
+        with sqlite3.connect(backups[0]) as b:
+            assert b.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+    finally:
+        led.close()
+
+
+def test_ledger_from_a_newer_version_is_refused_and_left_byte_for_byte(tmp_path: Path) -> None:
+    path = tmp_path / "newer.sqlite"
+    led = open_ledger(path)
+    led.close()
+    with sqlite3.connect(path) as c:
+        c.execute("UPDATE alembic_version SET version_num = '9999_future'")
+    c.close()
+    before = _digest(path)
+    with pytest.raises(NewerSchemaError) as err:
+        open_ledger(path)
+    assert "更新版本" in err.value.message and "未做任何改动" in err.value.message
+    assert _digest(path) == before
+
+
+def test_a_file_that_is_not_sqlite_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "notes.sqlite"
+    path.write_text("这不是数据库", encoding="utf-8")
+    with pytest.raises(LedgerOpenError) as err:
+        open_ledger(path)
+    assert "不是整改台账文件" in err.value.message
+    assert path.read_text(encoding="utf-8") == "这不是数据库"
+
+
+def test_another_programs_sqlite_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as c:
+        c.execute("CREATE TABLE contacts (name TEXT)")
+    c.close()
+    before = _digest(path)
+    with pytest.raises(LedgerOpenError):
+        open_ledger(path)
+    assert _digest(path) == before
+
+
+def test_saved_edit_is_there_after_reopening(tmp_path: Path) -> None:
+    path = tmp_path / "l.sqlite"
+    led = open_ledger(path)
+    create_problem(led, ProblemInput("课后服务内容单一", measures=(MeasureInput("丰富课程"),)))
+    led.close()
+    led = open_ledger(path)
+    try:
+        rows = list_problems(led)
+        assert [p.description for p in rows] == ["课后服务内容单一"]
+        assert rows[0].measures[0].text == "丰富课程"
+    finally:
+        led.close()
+
+
+def test_env_variable_chooses_the_default_ledger(tmp_path: Path, monkeypatch) -> None:
+    from tracker.db.engine import default_ledger_path
+
+    monkeypatch.setenv("RECTIFY_DB", str(tmp_path / "x.sqlite"))
+    assert default_ledger_path() == tmp_path / "x.sqlite"
