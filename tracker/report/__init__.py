@@ -1,0 +1,12 @@
+"""Read a self-evaluation report or feedback letter and find its problems and measures (no Qt, no DB)."""
+
+from tracker.report.model import ExtractedMeasure, ExtractedProblem, ExtractedReport, report_to_json
+from tracker.report.parser import parse_report_text
+
+__all__ = [
+    "ExtractedMeasure",
+    "ExtractedProblem",
+    "ExtractedReport",
+    "parse_report_text",
+    "report_to_json",
+]
