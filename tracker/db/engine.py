@@ -101,7 +101,7 @@ class Ledger:
 def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
     if read_only:
         conn = sqlite3.connect(
-            f"{path.resolve().as_uri()}?mode=ro",
+            location.read_only_uri(path),
             uri=True,
             timeout=BUSY_TIMEOUT_MS / 1000,
             check_same_thread=False,
@@ -149,8 +149,10 @@ def open_ledger(
     user: str | None = None,
     read_only: bool = False,
     migrate: bool = True,
+    auto_backup: bool = True,
 ) -> Ledger:
-    """Open (creating if needed) a ledger file, refuse newer schemas, migrate, and return it."""
+    """Open (creating if needed) a ledger file, refuse newer schemas, migrate, take the day's
+    automatic backup, and return it."""
     p = Path(path).expanduser() if path is not None else default_ledger_path()
     p = p.absolute()
     warnings: list[str] = []
@@ -192,4 +194,11 @@ def open_ledger(
     except (OperationalError, DBAPIError, sqlite3.Error) as exc:
         ledger.close()
         raise translate_db_error(exc) from exc
+    if auto_backup and not ro:
+        from tracker.db.backup import auto_backup as take_daily_backup
+
+        try:
+            take_daily_backup(ledger)
+        except TrackerError as exc:  # a failed backup must not keep the clerk from working
+            warnings.append(f"今天的自动备份没有完成：{exc.message}")
     return ledger

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sqlite3
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tracker.db.location import read_only_uri
 from tracker.errors import LedgerOpenError, NewerSchemaError
 
 if TYPE_CHECKING:
@@ -29,21 +31,37 @@ def _script() -> ScriptDirectory:
     return ScriptDirectory.from_config(cfg)
 
 
+_REV = re.compile(r"^(down_revision|revision)\s*=\s*['\"]?([\w]+)?['\"]?", re.M)
+
+
+@lru_cache(maxsize=1)
+def _revision_graph() -> dict[str, str | None]:
+    """revision -> down_revision, read from the migration files as text so that opening an
+    up-to-date ledger never pays for importing Alembic."""
+    graph: dict[str, str | None] = {}
+    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        found = dict((k, v) for k, v in _REV.findall(path.read_text(encoding="utf-8")))
+        if found.get("revision"):
+            graph[found["revision"]] = found.get("down_revision") or None
+    return graph
+
+
 def known_revisions() -> set[str]:
     """Every revision this program's migrations know."""
-    return {rev.revision for rev in _script().walk_revisions()}
+    return set(_revision_graph())
 
 
 def head_revision() -> str:
-    """The newest revision this program writes."""
-    head = _script().get_current_head()
-    assert head is not None
-    return head
+    """The newest revision this program writes (the one no other revision builds on)."""
+    graph = _revision_graph()
+    heads = set(graph) - {d for d in graph.values() if d}
+    assert len(heads) == 1, f"migrations must have one head, found {heads}"
+    return heads.pop()
 
 
 def file_revision(path: Path) -> str | None:
     """The Alembic revision stamped in a ledger file, read without writing to it."""
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+    conn = sqlite3.connect(read_only_uri(path), uri=True, timeout=5)
     try:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if "alembic_version" not in tables:
@@ -102,6 +120,8 @@ def upgrade(ledger: Ledger) -> None:
         backup_to(ledger, dest)
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with ledger.engine.begin() as conn:
+    # IMMEDIATE: two windows opening one new ledger at once must not both try to create it;
+    # the second waits for the first, then finds the head revision already stamped.
+    with ledger.engine.execution_options(sqlite_begin="IMMEDIATE").begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
