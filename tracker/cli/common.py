@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import unicodedata
+import sys
 from collections.abc import Sequence
 
 from tracker.db.engine import Ledger, open_ledger
@@ -71,28 +71,38 @@ def filter_from(args: argparse.Namespace, ledger: Ledger, as_of: dt.date | None 
 
 
 def width(text: str) -> int:
-    """Display width in a terminal: CJK characters take two columns."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    """Display width in a terminal: CJK characters take two columns (as in GBK, one byte per
+    ASCII character and two per Chinese one, which makes this a single C call)."""
+    return len(text.encode("gbk", "replace"))
 
 
 def clip(text: str, cols: int) -> str:
     """Cut to ``cols`` display columns (ending in …) and pad to exactly that width."""
     text = text.replace("\n", " ")
-    if width(text) <= cols:
-        return text + " " * (cols - width(text))
-    out, used = "", 0
-    for c in text:
-        if used + width(c) > cols - 1:
-            break
-        out += c
-        used += width(c)
-    return out + "…" + " " * (cols - used - 1)
+    raw = text.encode("gbk", "replace")
+    if len(raw) <= cols:
+        return text + " " * (cols - len(raw))
+    # Decoding with "ignore" drops a half Chinese character left at the cut.
+    cut = raw[: cols - 1].decode("gbk", "ignore")
+    return cut + "…" + " " * (cols - 1 - width(cut))
 
 
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[int]
                 ) -> None:
     """A plain aligned table for the terminal."""
-    print("  ".join(clip(h, w) for h, w in zip(headers, widths)).rstrip())
-    print("  ".join("-" * w for w in widths))
+    out = sys.stdout
+    out.write("  ".join(clip(h, w) for h, w in zip(headers, widths)).rstrip() + "\n")
+    out.write("  ".join("-" * w for w in widths) + "\n")
+    # Units, sources, statuses and deadlines repeat down a ledger: clip each text once.
+    cache: dict[tuple[str, int], str] = {}
     for row in rows:
-        print("  ".join(clip(str(c), w) for c, w in zip(row, widths)).rstrip())
+        cells = []
+        for c, w in zip(row, widths):
+            key = (c, w)
+            hit = cache.get(key)
+            if hit is None:
+                hit = clip(c, w)
+                if len(cache) < 50_000:
+                    cache[key] = hit
+            cells.append(hit)
+        out.write("  ".join(cells).rstrip() + "\n")

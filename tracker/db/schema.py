@@ -13,22 +13,10 @@ from tracker.db.location import read_only_uri
 from tracker.errors import LedgerOpenError, NewerSchemaError
 
 if TYPE_CHECKING:
-    from alembic.script import ScriptDirectory
-
     from tracker.db.engine import Ledger
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 SQLITE_MAGIC = b"SQLite format 3\x00"
-
-
-@lru_cache(maxsize=1)
-def _script() -> ScriptDirectory:
-    from alembic.config import Config
-    from alembic.script import ScriptDirectory
-
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    return ScriptDirectory.from_config(cfg)
 
 
 _REV = re.compile(r"^(down_revision|revision)\s*=\s*['\"]?([\w]+)?['\"]?", re.M)

@@ -8,7 +8,19 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, false, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    and_,
+    case,
+    exists,
+    false,
+    func,
+    or_,
+    select,
+    type_coerce,
+)
 from sqlalchemy.orm import Session, aliased
 
 from tracker.db.engine import Ledger
@@ -26,9 +38,35 @@ from tracker.errors import NotFoundError
 
 STATUS_ORDER = {s.value: i for i, s in enumerate(
     [Status.NOT_STARTED, Status.IN_PROGRESS, Status.ONGOING, Status.DONE, Status.CLOSED])}
+_STATUSES = {st.value: st for st in Status}
 SORT_KEYS = ("seq", "source", "category", "description", "lead_unit", "owner", "deadline",
              "status", "progress")
 MeasureUnit = aliased(Unit)
+
+
+def _raw(col: Any) -> Any:
+    """Fetch a date column as its stored ISO text; _day() parses it. SQLAlchemy's own date
+    processing costs a regex per value, which is most of the time at 100,000 rows."""
+    return type_coerce(col, String)
+
+
+_DAYS: dict[str, dt.date] = {}
+
+
+def _day(text: str | None) -> dt.date | None:
+    """ISO text -> date, memoised: a ledger holds few distinct dates."""
+    if text is None:
+        return None
+    d = _DAYS.get(text)
+    if d is None:
+        d = dt.date.fromisoformat(text[:10])
+        if len(_DAYS) < 100_000:
+            _DAYS[text] = d
+    return d
+
+
+def _stamp(text: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(text) if text else None
 
 
 def _escape_like(term: str) -> str:
@@ -110,9 +148,10 @@ _ROW_COLS = (
     Problem.id, Problem.seq, Problem.source_id, Source.title, Source.kind, Source.year,
     Problem.category_id, Category.name, Problem.description, Problem.goal, Unit.name,
     Problem.co_units, Problem.leader, Problem.owner, Problem.remarks, Problem.status,
-    Problem.deadline, Problem.open_deadline, Problem.deadline_text, Problem.measures_total,
-    Problem.measures_done, Problem.closeout_by, Problem.closeout_on, Problem.closeout_note,
-    Problem.version, Problem.updated_at,
+    _raw(Problem.deadline), _raw(Problem.open_deadline), Problem.deadline_text,
+    Problem.measures_total,
+    Problem.measures_done, Problem.closeout_by, _raw(Problem.closeout_on),
+    Problem.closeout_note, Problem.version, _raw(Problem.updated_at),
 )
 
 
@@ -122,9 +161,10 @@ def _row(t: Any, measures: tuple[MeasureRow, ...] = ()) -> ProblemRow:
     return ProblemRow(
         id=t[0], seq=t[1], source_id=t[2], source=source, category_id=t[6], category=t[7] or "",
         description=t[8], goal=t[9], lead_unit=t[10] or "", co_units=t[11], leader=t[12],
-        owner=t[13], remarks=t[14], status=Status(t[15]), deadline=t[16], open_deadline=t[17],
-        deadline_text=t[18], measures_total=t[19], measures_done=t[20], closeout_by=t[21],
-        closeout_on=t[22], closeout_note=t[23], version=t[24], updated_at=t[25],
+        owner=t[13], remarks=t[14], status=_STATUSES[t[15]], deadline=_day(t[16]),
+        open_deadline=_day(t[17]), deadline_text=t[18], measures_total=t[19],
+        measures_done=t[20], closeout_by=t[21], closeout_on=_day(t[22]), closeout_note=t[23],
+        version=t[24], updated_at=_stamp(t[25]),
         measures=measures,
     )
 
@@ -134,25 +174,26 @@ def _measures_for(
 ) -> dict[int, tuple[MeasureRow, ...]]:
     notes: dict[int, list[ProgressNoteRow]] = defaultdict(list)
     if with_notes:
-        nq = (select(ProgressNote.id, ProgressNote.measure_id, ProgressNote.noted_on,
+        nq = (select(ProgressNote.id, ProgressNote.measure_id, _raw(ProgressNote.noted_on),
                      ProgressNote.text)
               .join(Measure, ProgressNote.measure_id == Measure.id)
               .where(where).order_by(ProgressNote.noted_on, ProgressNote.id))
         for n in s.execute(nq):
-            notes[n[1]].append(ProgressNoteRow(n[0], n[1], n[2], n[3]))
+            notes[n[1]].append(ProgressNoteRow(n[0], n[1], _day(n[2]), n[3]))  # type: ignore[arg-type]
     mq = (select(Measure.id, Measure.problem_id, Measure.position, Measure.text, MeasureUnit.name,
-                 Measure.co_units, Measure.owner, Measure.deadline, Measure.deadline_text,
-                 Measure.deadline_kind, Measure.status, Measure.done_on, Measure.version)
+                 Measure.co_units, Measure.owner, _raw(Measure.deadline), Measure.deadline_text,
+                 Measure.deadline_kind, Measure.status, _raw(Measure.done_on), Measure.version)
           .outerjoin(MeasureUnit, Measure.lead_unit_id == MeasureUnit.id)
           .where(where).order_by(Measure.problem_id, Measure.position, Measure.id))
     out: dict[int, list[MeasureRow]] = defaultdict(list)
     kinds = {k.value: k for k in DeadlineKind}
-    statuses = {st.value: st for st in Status}
+    statuses = _STATUSES
     for m in s.execute(mq):
         out[m[1]].append(MeasureRow(
             id=m[0], problem_id=m[1], position=m[2], text=m[3], lead_unit=m[4] or "",
-            co_units=m[5], owner=m[6], deadline=m[7], deadline_text=m[8],
-            deadline_kind=kinds[m[9]], status=statuses[m[10]], done_on=m[11], version=m[12],
+            co_units=m[5], owner=m[6], deadline=_day(m[7]), deadline_text=m[8],
+            deadline_kind=kinds[m[9]], status=statuses[m[10]], done_on=_day(m[11]),
+            version=m[12],
             notes=tuple(notes.get(m[0], ())),
         ))
     return {k: tuple(v) for k, v in out.items()}
