@@ -102,15 +102,22 @@ def _label(until: dt.date, as_of: dt.date) -> str:
 
 def summarize(facts: Iterable[ProblemFacts], as_of: dt.date, measures: int = 0) -> LedgerSummary:
     """Count problems into the parts of the sentence."""
+    return summarize_counted(((f, 1) for f in facts), as_of, measures)
+
+
+def summarize_counted(
+    facts: Iterable[tuple[ProblemFacts, int]], as_of: dt.date, measures: int = 0
+) -> LedgerSummary:
+    """summarize() over (facts, how many problems share them): SQL groups them first."""
     parts: Counter[str] = Counter()
     dated: Counter[dt.date] = Counter()
     statuses: Counter[Status] = Counter()
-    for f in facts:
+    for f, n in facts:
         part, until = classify(f, as_of)
-        parts[part] += 1
-        statuses[f.status] += 1
+        parts[part] += n
+        statuses[f.status] += n
         if until is not None:
-            dated[until] += 1
+            dated[until] += n
     groups = tuple(DeadlineGroup(_label(d, as_of), d, n) for d, n in sorted(dated.items()))
     return LedgerSummary(
         as_of=as_of, total=sum(statuses.values()), measures=measures,
@@ -162,14 +169,16 @@ def ledger_summary(
     with ledger.read() as s:
         where = filter_clause(s, flt)
         rows = s.execute(
-            select(Problem.status, Problem.deadline, Problem.open_deadline).where(where)
+            select(Problem.status, Problem.deadline, Problem.open_deadline, func.count())
+            .where(where).group_by(Problem.status, Problem.deadline, Problem.open_deadline)
         ).all()
         n_measures = s.scalar(
             select(func.count()).select_from(Measure)
             .where(Measure.problem_id.in_(select(Problem.id).where(where)))
         ) or 0
     statuses = {st.value: st for st in Status}
-    return summarize((ProblemFacts(statuses[r[0]], r[1], r[2]) for r in rows), day, n_measures)
+    return summarize_counted(
+        ((ProblemFacts(statuses[r[0]], r[1], r[2]), r[3]) for r in rows), day, n_measures)
 
 
 def unit_counts(
