@@ -13,6 +13,7 @@ from tracker.errors import TrackerError
 # Each module adds its subcommands with register(subparsers); order = order in --help.
 COMMAND_MODULES = [
     "tracker.cli.ledger_cmds",
+    "tracker.cli.safety_cmds",
 ]
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2

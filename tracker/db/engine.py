@@ -194,7 +194,8 @@ def open_ledger(
     except (OperationalError, DBAPIError, sqlite3.Error) as exc:
         ledger.close()
         raise translate_db_error(exc) from exc
-    if auto_backup and not ro:
+    # Read-only opens back up too (`rectify list` counts as opening); only the folder must take it.
+    if auto_backup and os.access(p.parent, os.W_OK):
         from tracker.db.backup import auto_backup as take_daily_backup
 
         try:
