@@ -167,3 +167,15 @@ def test_every_change_is_in_the_history_with_user_field_old_and_new(ledger) -> N
 def test_control_characters_are_removed_before_storing(ledger) -> None:
     row = problems.create_problem(ledger, ProblemInput("学位\x00不足\x1b", measures=()))
     assert row.description == "学位不足"
+
+
+def test_many_problems_land_together_under_their_new_source_or_not_at_all(ledger) -> None:
+    good = ProblemInput("学位不足", measures=(MeasureInput("扩建", deadline_text="年底前"),))
+    bad = ProblemInput("食堂", measures=(MeasureInput("整改", deadline_text="2022年13月45日"),))
+    src = SourceInput("2025年评价反馈", year=2025, issued_on=dt.date(2025, 6, 1))
+    with pytest.raises(DeadlineError):
+        problems.create_problems(ledger, [good, bad], src)
+    assert queries.list_problems(ledger) == [] and reference.list_sources(ledger) == []
+    rows = problems.create_problems(ledger, [good, good], src)
+    assert [r.seq for r in rows] == [1, 2] and {r.source for r in rows} == {"2025年评价反馈"}
+    assert rows[0].measures[0].deadline == dt.date(2025, 12, 31)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import replace
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -11,7 +12,14 @@ from sqlalchemy.orm import Session
 from tracker.db.engine import Ledger
 from tracker.db.orm import Measure, Problem, ProgressNote, Source
 from tracker.deadlines import parse_deadline
-from tracker.domain import DeadlineKind, MeasureInput, ProblemInput, ProblemRow, Status
+from tracker.domain import (
+    DeadlineKind,
+    MeasureInput,
+    ProblemInput,
+    ProblemRow,
+    SourceInput,
+    Status,
+)
 from tracker.errors import ConflictError, DeadlineError, NotFoundError, ValidationError
 from tracker.services.records import (
     assign,
@@ -292,4 +300,26 @@ def bulk_update(
             refresh_problem(p)
             s.flush()
             out.append(problem_row(p))
+        return out
+
+
+def create_problems(
+    ledger: Ledger, items: Sequence[ProblemInput], source: SourceInput | None = None
+) -> list[ProblemRow]:
+    """Add many problems (and their new source) in one transaction: all land or none."""
+    with ledger.write() as s:
+        source_id = None
+        if source is not None:
+            from tracker.services.reference import source_values
+
+            src = Source(**source_values(source))
+            s.add(src)
+            s.flush()
+            record(s, "source", src.id, None, "create", "title", "", src.title)
+            source_id = src.id
+        out = []
+        for item in items:
+            if source_id is not None:
+                item = replace(item, source_id=source_id)
+            out.append(problem_row(add_problem(s, item)))
         return out

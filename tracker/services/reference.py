@@ -17,7 +17,7 @@ from tracker.errors import NotFoundError, ValidationError
 from tracker.services.records import assign, checked_text, record, source_row
 
 
-def _source_values(data: SourceInput) -> dict[str, object]:
+def source_values(data: SourceInput) -> dict[str, object]:
     title = checked_text(data.title, "title", "来源名称").strip()
     if not title:
         raise ValidationError("请填写问题来源的名称。", "title")
@@ -42,7 +42,7 @@ def list_sources(ledger: Ledger) -> list[SourceRow]:
 def create_source(ledger: Ledger, data: SourceInput) -> SourceRow:
     """Add a source."""
     with ledger.write() as s:
-        src = Source(**_source_values(data))
+        src = Source(**source_values(data))
         s.add(src)
         s.flush()
         record(s, "source", src.id, None, "create", "title", "", src.title)
@@ -52,7 +52,7 @@ def create_source(ledger: Ledger, data: SourceInput) -> SourceRow:
 def find_or_create_source(ledger: Ledger, data: SourceInput) -> SourceRow:
     """The source with this title (and year), created when there is none."""
     with ledger.write() as s:
-        values = _source_values(data)
+        values = source_values(data)
         q = select(Source).where(Source.title == values["title"])
         if data.year is not None:
             q = q.where(Source.year == data.year)
@@ -71,7 +71,7 @@ def update_source(ledger: Ledger, source_id: int, data: SourceInput) -> SourceRo
         src = s.get(Source, source_id)
         if src is None:
             raise NotFoundError("问题来源不存在，可能已被删除。")
-        assign(s, src, "source", None, **_source_values(data))
+        assign(s, src, "source", None, **source_values(data))
         return source_row(src)
 
 
