@@ -56,7 +56,8 @@ def change_json(c: ChangeRow) -> dict[str, object]:
     return {
         "id": c.id, "at": c.at.isoformat(sep=" "), "user": c.user, "entity": c.entity,
         "entity_id": c.entity_id, "problem_id": c.problem_id, "action": c.action,
-        "field": c.field, "old": c.old, "new": c.new, "description": c.description,
+        "field": c.field, "old": c.old, "new": c.new, "old_text": c.old_text or c.old,
+        "new_text": c.new_text or c.new, "description": c.description,
     }
 
 

@@ -6,12 +6,14 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from tracker.db.engine import Ledger
-from tracker.db.orm import ChangeLog
+from tracker.db.orm import Category, ChangeLog, Source, Unit
+from tracker.domain import STATUS_LABELS, SourceKind
 
 ENTITY_LABELS = {"problem": "问题", "measure": "措施", "note": "进展", "source": "来源",
-                 "unit": "单位", "category": "类别"}
+                 "unit": "单位", "category": "类别", "ledger": "台账"}
 ACTION_LABELS = {"create": "新增", "update": "修改", "delete": "删除", "restore": "恢复"}
 FIELD_LABELS = {
     "description": "存在问题", "goal": "整改目标", "co_units": "配合单位", "leader": "责任领导",
@@ -39,15 +41,49 @@ class ChangeRow:
     field: str
     old: str
     new: str
+    # What a clerk reads for old/new: 整改中 rather than in_progress, a unit's name, not its id.
+    old_text: str = ""
+    new_text: str = ""
 
     @property
     def description(self) -> str:
-        """A Chinese sentence: 修改 措施#12 状态：in_progress → done."""
+        """A Chinese sentence: 修改措施（编号12）状态：“整改中” → “已完成”."""
+        if self.entity == "ledger" and self.action == "restore":
+            kept = f"（恢复前的台账保存为“{self.old}”）" if self.old else ""
+            return f"从备份“{self.new}”恢复台账{kept}"
         what = f"{ACTION_LABELS.get(self.action, self.action)}{ENTITY_LABELS.get(self.entity, self.entity)}"
         field = FIELD_LABELS.get(self.field, self.field)
+        old, new = self.old_text or self.old, self.new_text or self.new
         if self.action == "update":
-            return f"{what}（编号{self.entity_id}）{field}：“{self.old}” → “{self.new}”"
-        return f"{what}（编号{self.entity_id}）：{self.new or self.old}"
+            return f"{what}（编号{self.entity_id}）{field}：“{old}” → “{new}”"
+        return f"{what}（编号{self.entity_id}）：{new or old}"
+
+
+_STATUS_WORDS = {s.value: label for s, label in STATUS_LABELS.items()}
+_KIND_WORDS = {"dated": "具体日期", "ongoing": "长期坚持", "none": "未填写"}
+_SOURCE_KIND_WORDS = {k.value: k.label for k in SourceKind}
+_NAMED = {"category_id": Category, "lead_unit_id": Unit, "source_id": Source}
+
+
+def _readable(s: Session, field: str, value: str, cache: dict[tuple[str, str], str]) -> str:
+    """The clerk's word for a stored value; ids are looked up as names (as they are now)."""
+    if not value:
+        return value
+    if field == "status":
+        return _STATUS_WORDS.get(value, value)
+    if field == "deadline_kind":
+        return _KIND_WORDS.get(value, value)
+    if field == "kind":
+        return _SOURCE_KIND_WORDS.get(value, value)
+    model = _NAMED.get(field)
+    if model is None or not value.isdigit():
+        return value
+    key = (field, value)
+    if key not in cache:
+        obj = s.get(model, int(value))
+        name = (getattr(obj, "name", "") or getattr(obj, "title", "")) if obj is not None else ""
+        cache[key] = name or f"编号{value}（已删除）"
+    return cache[key]
 
 
 def list_history(
@@ -60,5 +96,7 @@ def list_history(
             q = q.where(ChangeLog.problem_id == problem_id)
         if limit is not None:
             q = q.limit(limit)
+        cache: dict[tuple[str, str], str] = {}
         return [ChangeRow(c.id, c.at, c.user, c.entity, c.entity_id, c.problem_id, c.action,
-                          c.field, c.old, c.new) for c in s.scalars(q)]
+                          c.field, c.old, c.new, _readable(s, c.field, c.old, cache),
+                          _readable(s, c.field, c.new, cache)) for c in s.scalars(q)]

@@ -130,6 +130,8 @@ def apply_measures(
             record(session, "measure", m.id, problem.id, "create", "text", "", text)
     for mid, m in existing.items():
         if mid not in keep:
+            for n in m.notes:  # the cascade deletes them too; the history must say so
+                record(session, "note", n.id, problem.id, "delete", "text", n.text, "")
             record(session, "measure", mid, problem.id, "delete", "text", m.text, "")
             problem.measures.remove(m)
     session.flush()
@@ -193,6 +195,10 @@ def delete_problem(
         _check_version(p, expected_version)
         snapshot = problem_row(p)
         record(s, "problem", p.id, p.id, "delete", "description", p.description, "")
+        for m in p.measures:  # the cascade deletes them too; the history must say so
+            for n in m.notes:
+                record(s, "note", n.id, p.id, "delete", "text", n.text, "")
+            record(s, "measure", m.id, p.id, "delete", "text", m.text, "")
         s.delete(p)
         return snapshot
 
