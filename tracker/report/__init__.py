@@ -2,11 +2,13 @@
 
 from tracker.report.model import ExtractedMeasure, ExtractedProblem, ExtractedReport, report_to_json
 from tracker.report.parser import parse_report_text
+from tracker.report.reading import read_report_file
 
 __all__ = [
     "ExtractedMeasure",
     "ExtractedProblem",
     "ExtractedReport",
     "parse_report_text",
+    "read_report_file",
     "report_to_json",
 ]

@@ -38,6 +38,7 @@ _ROLE_TRIM = re.compile(r"[\s*#“”\"'‘’、，,。.．：:；;（）()\[\]
 _SOLVING = re.compile(r"解决|破解|化解|研究|针对|聚焦|梳理|查找|推动|着力|加强")
 _INNER_STOP = re.compile(r"[。；;！!？?]")
 _INNER_COLON = re.compile(r"[：:]")
+_COMMA = re.compile(r"[，,、]")
 # A heading written inline: "三、存在的问题。一是…" / "（二）下一步打算：…".
 _INLINE_CLAUSE = re.compile(r"([^。；;：:！!？?\n]{1,24})[。：:]\s*")
 _YEAR = re.compile(rf"[{mk.DIGITS}]{{4}}\s?年度?")
@@ -120,7 +121,8 @@ def is_heading(text: str, md_level: int, bold: bool) -> bool:
     marker = mk.marker_at_start(text)
     if marker is not None and marker.kind in _LEVEL_BY_KIND:
         return True
-    return role_of(text) in (PROBLEM, MEASURE, MIXED) and len(text) <= 30
+    # An unnumbered line is a heading only when it is little more than the keyword itself.
+    return len(text) <= 20 and not _COMMA.search(text) and role_of(text) in (PROBLEM, MEASURE, MIXED)
 
 
 def level_of(text: str, md_level: int) -> int:

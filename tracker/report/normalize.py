@@ -47,40 +47,43 @@ _CLOSERS = "”’」』)）》】]\"' "
 # Lines that close a title block rather than run on: "…的自评报告", "…的通知".
 _TITLE_END = re.compile(r"(?:报告|意见|通知|通报|函|决定|方案|请示|批复|纪要|清单|台账)$")
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
+_SENTENCE_PUNCT = re.compile(r"[，,、；;：:。（(“\"]")
+_DATE = re.compile(r"[0-9０-９〇零一二三四五六七八九十]{2,4}\s?年\s?[0-9０-９一二三四五六七八九十]{1,3}\s?月(?:\s?[0-9０-９一二三四五六七八九十]{1,3}\s?日)?")
 
 
 def _strip_emphasis(line: str) -> tuple[str, bool]:
-    """Drop markdown ``**bold**`` pairs, keep anonymising stars; True when the whole line was bold."""
+    """Drop markdown ``**bold**`` pairs, keep anonymising stars; True when the whole line was bold.
+
+    A ``**`` right after a word and before a unit (隐患**个, 2**人, 共**5, **县) stands for a
+    figure or a name and cannot open bold; one between a digit and a unit cannot close it.
+    """
     if "**" not in line:
         return line, False
-    runs: list[tuple[int, int]] = []
+    pairs: list[tuple[int, int]] = []
+    opened = -1
     for m in _STARS.finditer(line):
         if m.end() - m.start() != 2:
             continue  # "*" and "***" are anonymised figures, never bold
         before = line[m.start() - 1] if m.start() > 0 else ""
         after = line[m.end()] if m.end() < len(line) else ""
-        # After punctuation (or at the start) a run opens or closes bold; after a word it stands
-        # for a figure: "隐患**个", "2**人", "共**5".
-        after_word = bool(before) and not before.isspace() and before not in _PUNCT
-        closes = not after or after.isspace() or after in _PUNCT
-        if (before.isdigit() and not closes) or (after_word and (after in _UNIT_AFTER or after in _PLACE_AFTER or after.isdigit())):
-            continue
-        runs.append((m.start(), m.end()))
-    if len(runs) < 2:
+        if opened < 0:
+            after_word = bool(before) and not before.isspace() and before not in _PUNCT
+            figure = after in _UNIT_AFTER or after in _PLACE_AFTER or after.isdigit()
+            if before.isdigit() or (after_word and figure) or not after or after.isspace():
+                continue
+            opened = m.start()
+        elif not (before.isdigit() and after in _UNIT_AFTER) and m.start() > opened + 2:
+            pairs.append((opened, m.start()))
+            opened = -1
+    if not pairs:
         return line, False
-    drop: set[int] = set()
-    for i in range(0, len(runs) - 1, 2):
-        (a0, a1), (b0, b1) = runs[i], runs[i + 1]
-        if b0 > a1:  # a pair around something, not "****"
-            drop.update((a0, b0))
-    if not drop:
-        return line, False
-    whole = 0 in drop and runs[1][0] in drop and runs[1][1] == len(line) and len(runs) == 2
+    whole = len(pairs) == 1 and pairs[0][0] == 0 and pairs[0][1] == len(line) - 2
     out: list[str] = []
     pos = 0
-    for start in sorted(drop):
-        out.append(line[pos:start])
-        pos = start + 2
+    for a, b in pairs:
+        out.append(line[pos:a])
+        out.append(line[a + 2 : b])
+        pos = b + 2
     out.append(line[pos:])
     return "".join(out), whole
 
@@ -140,10 +143,13 @@ def opens_item(text: str) -> bool:
     )
 
 
-def _joins(cur: _Line, cur_heading: bool, last: str, total: int, nxt: _Line, soft_wrap: bool) -> bool:
+def _joins(
+    cur: _Line, cur_heading: bool, last: str, total: int, has_punct: bool, nxt: _Line, soft_wrap: bool
+) -> bool:
     """Whether ``nxt`` continues the current paragraph (a page break or a hard wrap between them).
 
-    ``last`` is the paragraph's last piece, ``total`` its length so far.
+    ``last`` is the paragraph's last piece, ``total`` its length so far, ``has_punct`` whether
+    it holds any punctuation yet.
     """
     if cur.table or nxt.table or cur.md_level or nxt.md_level or cur.bold or nxt.bold or cur_heading:
         return False
@@ -153,8 +159,10 @@ def _joins(cur: _Line, cur_heading: bool, last: str, total: int, nxt: _Line, sof
         return False
     if not soft_wrap and is_terminal(last):
         return False
-    # A short line without commas is a signature, a date or a letterhead, not a cut sentence.
-    return total >= 16 or any(c in last for c in "，,、；;")
+    if _DATE.fullmatch(nxt.text):
+        return False
+    # A line without any punctuation is a signature, a date or a letterhead, not a cut sentence.
+    return total >= 30 or has_punct
 
 
 def paragraphs(text: str) -> list[Paragraph]:
@@ -170,17 +178,20 @@ def paragraphs(text: str) -> list[Paragraph]:
     cur = lines[0]
     parts = [cur.text]
     total = len(cur.text)
+    punct = bool(_SENTENCE_PUNCT.search(cur.text))
     cur_heading = Paragraph(cur.text, cur.md_level, cur.bold, cur.table).is_heading
     for ln in lines[1:]:
         soft = blank_mode and not ln.blank_before
-        if _joins(cur, cur_heading, parts[-1], total, ln, soft):
+        if _joins(cur, cur_heading, parts[-1], total, punct, ln, soft):
             parts.append(ln.text)
             total += len(ln.text)
+            punct = punct or bool(_SENTENCE_PUNCT.search(ln.text))
             continue
         out.append(Paragraph(_join_parts(parts), cur.md_level, cur.bold, cur.table))
         cur = ln
         parts = [ln.text]
         total = len(ln.text)
+        punct = bool(_SENTENCE_PUNCT.search(ln.text))
         cur_heading = Paragraph(cur.text, cur.md_level, cur.bold, cur.table).is_heading
     out.append(Paragraph(_join_parts(parts), cur.md_level, cur.bold, cur.table))
     return out

@@ -32,6 +32,8 @@ _NORM = re.compile(r"[\W_]+")
 # Unquoted 针对…的问题 must name something, not point back ("针对上述问题").
 _VAGUE = re.compile(r"(?:上述|以上|这些|此|存在|反馈|发现|督导|检查|评估|指出|有关|相关|该)")
 _TITLE_WORDS = re.compile(r"报告|意见|通报|通知|函|反馈|情况|台账|清单|总结|问题")
+_TITLE_END = re.compile(r"(?:报告|意见|通报|通知|函|清单|台账|总结)$")
+_SECTION_ROLES = (hd.PROBLEM, hd.MEASURE, hd.MIXED)
 _CJK_SPACE = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])\s+|\s+(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])")
 _YEAR = re.compile(r"((?:19|20)[0-9]{2})\s?年")
 _DOC_NUMBER = re.compile(
@@ -286,7 +288,8 @@ def _title(paras: list[Paragraph]) -> str:
             continue
         if p.md_level != 1 and mk.marker_at_start(t) is not None:
             continue
-        if _TITLE_WORDS.search(t) and not hd.role_of(t) in (hd.PROBLEM, hd.MEASURE, hd.MIXED):
+        # "…问题整改情况的报告" is a title; a bare "存在问题" heading is not.
+        if _TITLE_END.search(t) or (_TITLE_WORDS.search(t) and hd.role_of(t) not in _SECTION_ROLES):
             return _CJK_SPACE.sub("", t)
     return ""
 

@@ -56,19 +56,21 @@ def _demote_list_items(paras: list[Paragraph], flags: list[bool]) -> list[bool]:
     """Short numbered lines with nothing under them are list items, not headings."""
     levels = [hd.level_of(p.text, p.md_level) if f else 0 for p, f in zip(paras, flags)]
     kinds = [k.kind if (k := mk.marker_at_start(p.text)) else "" for p in paras]
+    # Headings that name their section (or open the annex) always stay headings.
+    keyword = [
+        f and (hd.is_annex(p.text) or hd.role_of(p.text) in (hd.PROBLEM, hd.MEASURE, hd.MIXED, hd.OTHER))
+        for p, f in zip(paras, flags)
+    ]
     out = list(flags)
     n = len(paras)
     for i in range(n):
-        if not flags[i]:
-            continue
-        text = paras[i].text
-        if hd.is_annex(text) or hd.role_of(text) in (hd.PROBLEM, hd.MEASURE, hd.MIXED, hd.OTHER):
+        if not flags[i] or keyword[i]:
             continue
         empty = i + 1 >= n or (flags[i + 1] and levels[i + 1] <= levels[i])
         kind = kinds[i]
         among_items = kind in _ITEM_KINDS and (
-            (i + 1 < n and not flags[i + 1] and kinds[i + 1] == kind)
-            or (i > 0 and not flags[i - 1] and kinds[i - 1] == kind)
+            (i + 1 < n and kinds[i + 1] == kind and not keyword[i + 1])
+            or (i > 0 and kinds[i - 1] == kind and not keyword[i - 1])
         )
         if empty or among_items:
             out[i] = False
