@@ -119,3 +119,10 @@ def test_env_variable_chooses_the_default_ledger(tmp_path: Path, monkeypatch) ->
 
     monkeypatch.setenv("RECTIFY_DB", str(tmp_path / "x.sqlite"))
     assert default_ledger_path() == tmp_path / "x.sqlite"
+
+
+def test_a_new_ledger_starts_with_the_usual_categories(ledger) -> None:
+    from tracker.domain import DEFAULT_CATEGORIES
+    from tracker.services.reference import list_categories
+
+    assert [c.name for c in list_categories(ledger)] == list(DEFAULT_CATEGORIES)

@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tracker.db.location import read_only_uri
+from sqlalchemy import Connection, func, insert, select
+
 from tracker.errors import LedgerOpenError, NewerSchemaError
 
 if TYPE_CHECKING:
@@ -113,3 +115,16 @@ def upgrade(ledger: Ledger) -> None:
     with ledger.engine.execution_options(sqlite_begin="IMMEDIATE").begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+        if current is None:
+            _seed_categories(conn)
+
+
+def _seed_categories(conn: Connection) -> None:
+    """A new ledger starts with the usual 评价重点 as its category list."""
+    from tracker.db.orm import Category
+    from tracker.domain import DEFAULT_CATEGORIES
+
+    if conn.execute(select(func.count()).select_from(Category)).scalar():
+        return
+    conn.execute(insert(Category), [
+        {"name": name, "position": i} for i, name in enumerate(DEFAULT_CATEGORIES, start=1)])
