@@ -76,9 +76,16 @@ def copy_database(src: sqlite3.Connection, dest: Path) -> Path:
             out.close()
         os.replace(tmp, dest)
     except (OSError, sqlite3.Error) as exc:
-        tmp.unlink(missing_ok=True)
+        _discard(tmp)
         raise StorageError(f"备份到“{dest}”失败：{_reason(exc)}。台账本身没有改动。") from exc
     return dest
+
+
+def _discard(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass  # the original error is the one the clerk needs to read
 
 
 def _reason(exc: BaseException) -> str:

@@ -14,6 +14,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.pool import QueuePool
 
 from tracker.db import location, schema
 from tracker.errors import (
@@ -176,6 +177,10 @@ def open_ledger(
     engine = create_engine(
         "sqlite://",
         creator=lambda: _connect(p, read_only=ro),
+        # QueuePool, as SQLAlchemy uses for SQLite files: the "sqlite://" URL alone would pick
+        # SingletonThreadPool, which closes other threads' connections once more than five
+        # threads have used the ledger, and the process crashes (seen with six workers).
+        poolclass=QueuePool,
         pool_pre_ping=False,
     )
 
