@@ -137,8 +137,8 @@ def build_demo(
                 s.add(c)
             cats[name] = c
         srcs = []
-        for kind, title, year, issuer, doc, issued in SOURCES:
-            src = Source(kind=kind.value, title=title, year=year, issuer=issuer, doc_number=doc,
+        for src_kind, title, year, issuer, doc, issued in SOURCES:
+            src = Source(kind=src_kind.value, title=title, year=year, issuer=issuer, doc_number=doc,
                          issued_on=issued)
             s.add(src)
             srcs.append(src)
@@ -157,7 +157,9 @@ def build_demo(
                 s.execute(insert(Measure), batch_m)
             if batch_n:
                 s.execute(insert(ProgressNote), batch_n)
-            batch_p.clear(), batch_m.clear(), batch_n.clear()
+            batch_p.clear()
+            batch_m.clear()
+            batch_n.clear()
 
         for i in range(problems):
             src = srcs[i % len(srcs)]
