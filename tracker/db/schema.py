@@ -90,9 +90,6 @@ def check_file(path: Path) -> None:
 
 def upgrade(ledger: Ledger) -> None:
     """Bring the ledger to the head revision; back it up first when it already holds data."""
-    from alembic import command
-    from alembic.config import Config
-
     exists = ledger.path.exists() and ledger.path.stat().st_size > 0
     current = file_revision(ledger.path) if exists else None
     head = head_revision()
@@ -108,6 +105,9 @@ def upgrade(ledger: Ledger) -> None:
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         dest = ledger.path.parent / "backups" / f"{ledger.path.stem}-升级前-{current}-{stamp}.sqlite"
         backup_to(ledger, dest)
+    from alembic import command  # only now: importing Alembic costs ~0.15 s per start
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     # IMMEDIATE: two windows opening one new ledger at once must not both try to create it;
