@@ -14,7 +14,6 @@ from sqlalchemy import (
     String,
     and_,
     case,
-    exists,
     false,
     func,
     or_,
@@ -88,9 +87,11 @@ def filter_clause(session: Session, flt: ProblemFilter) -> ColumnElement[bool]:
         if uid is None:
             parts.append(false())
         else:
+            # An uncorrelated IN: a correlated EXISTS made SQLite walk the unit's measures once
+            # per problem (over a minute at 100,000 problems).
             parts.append(or_(
                 Problem.lead_unit_id == uid,
-                exists().where(and_(Measure.problem_id == Problem.id, Measure.lead_unit_id == uid)),
+                Problem.id.in_(select(Measure.problem_id).where(Measure.lead_unit_id == uid)),
             ))
     if flt.overdue:
         parts.append(Problem.open_deadline < as_of)
