@@ -1,0 +1,177 @@
+"""Crash safety, proven: imports and bursts of edits are killed with SIGKILL at random moments,
+many times; after every kill the ledger passes SQLite's checks, every transaction is there whole
+or not at all, and every transaction the worker saw committed is there.
+
+RECTIFY_CRASH_KILLS sets the number of kills per kind (default 30, so 60 in all)."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import sqlite3
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from tests.core.test_two_process_edits import read_line, worker
+from tracker.db.engine import open_ledger
+from tracker.integrity import check_ledger
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL and fork are POSIX")
+
+KILLS = int(os.environ.get("RECTIFY_CRASH_KILLS", "30"))
+_BATCH = re.compile(r"批次(\d+)-问题\d+/(\d+)-措施(\d+)")
+_ROUND = re.compile(r"轮次(\d+):")
+
+
+@dataclass
+class Ledgerbook:
+    """What the workers reported: committed transactions and those cut off mid-way."""
+
+    kills: int = 0
+    inside_transaction: int = 0
+    committed: Counter[str] = field(default_factory=Counter)
+    imports: set[int] = field(default_factory=set)
+    cut_off: set[int] = field(default_factory=set)
+    form: dict[int, int] = field(default_factory=dict)  # problem id -> last committed round
+    status: dict[int, int] = field(default_factory=dict)  # measure id -> last committed round
+    last_bulk: str = ""  # the status of the last committed bulk update, if nothing came after
+    cut_off_landed: int = 0
+
+    def read(self, markers: list[str]) -> None:
+        """Take in one killed worker's markers (B k = began, C kind k target = committed)."""
+        self.kills += 1
+        for m in markers:
+            if not m.startswith("C "):
+                continue
+            kind, k, target = m.split()[1:4]
+            self.committed[kind] += 1
+            if kind == "import":
+                self.imports.add(int(k))
+            elif kind == "form":
+                self.form[int(target)] = int(k)
+            elif kind == "status":
+                self.status[int(target)] = int(k)
+            elif kind == "bulk":
+                self.last_bulk = target
+        if markers and markers[-1].startswith("B "):
+            self.inside_transaction += 1
+            self.cut_off.add(int(markers[-1].split()[1]))
+            self.last_bulk = ""  # the cut-off one may have been a bulk update that landed
+
+
+def _landed_round(text: str | None) -> int:
+    m = _ROUND.match(text or "")
+    return int(m[1]) if m else 0
+
+
+def _check_sqlite(conn: sqlite3.Connection) -> None:
+    assert [r[0] for r in conn.execute("PRAGMA integrity_check")] == ["ok"]
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    bad = conn.execute(
+        "SELECT p.id FROM problem p LEFT JOIN measure m ON m.problem_id = p.id"
+        " GROUP BY p.id HAVING COUNT(m.id) != p.measures_total").fetchall()
+    assert bad == [], f"problems whose measures_total is not their number of measures: {bad}"
+
+
+def _check_imports(conn: sqlite3.Connection, book: Ledgerbook) -> None:
+    """Every batch present is whole (source, n problems, their measures, its history line)."""
+    sources = {int(t[2:]): sid for t, sid in conn.execute(
+        "SELECT title, id FROM source WHERE title LIKE '批次%'")}
+    found: Counter[int] = Counter()
+    wanted: dict[int, int] = {}
+    for desc, total, sid in conn.execute(
+            "SELECT description, measures_total, source_id FROM problem WHERE remarks LIKE '批次%'"):
+        m = _BATCH.fullmatch(desc)
+        assert m, desc
+        k = int(m[1])
+        assert sources.get(k) == sid, f"a problem of batch {k} without its source"
+        assert total == int(m[3]), f"batch {k}: a problem lost measures"
+        found[k] += 1
+        wanted[k] = int(m[2])
+    for k in sources:
+        assert found[k] == wanted.get(k), f"batch {k} landed partly: {found[k]} of {wanted.get(k)}"
+    assert book.imports <= set(sources), f"committed batches lost: {book.imports - set(sources)}"
+    logged = {int(r[0][2:]) for r in conn.execute(
+        "SELECT new FROM change_log WHERE entity='source' AND action='create' AND new LIKE '批次%'")}
+    assert logged == set(sources), "history and data land in the same transaction"
+    assert set(sources) - book.imports <= book.cut_off, "a batch appeared that never began"
+    book.cut_off_landed = len(set(sources) & book.cut_off)
+
+
+def _check_edits(conn: sqlite3.Connection, book: Ledgerbook) -> None:
+    """Form edits, status changes and bulk updates: whole, in the history, and durable."""
+    for pid, remarks, total in conn.execute(
+            "SELECT p.id, p.remarks, p.measures_total FROM problem p JOIN source s"
+            " ON s.id = p.source_id WHERE s.title = '编辑组'"):
+        m = re.fullmatch(r"轮次(\d+):措施(\d+)", remarks)
+        assert m and int(m[2]) == total, f"problem {pid}: “{remarks}” but {total} measures"
+        k = int(m[1])
+        if k:
+            logged = conn.execute("SELECT COUNT(*) FROM change_log WHERE problem_id=? AND"
+                                  " field='remarks' AND new=?", (pid, remarks)).fetchone()[0]
+            assert logged == 1, f"problem {pid}: “{remarks}” is not in its history"
+        last = book.form.get(pid, 0)
+        assert k == last or (k > last and k in book.cut_off), (
+            f"problem {pid}: committed round {last} lost, found round {k}")
+    for mid, status, note in conn.execute(
+            "SELECT m.id, m.status, (SELECT n.text FROM progress_note n WHERE n.measure_id = m.id"
+            " ORDER BY n.id DESC LIMIT 1) FROM measure m JOIN problem p ON p.id = m.problem_id"
+            " JOIN source s ON s.id = p.source_id WHERE s.title = '状态组'"):
+        if note is not None:
+            assert note.endswith(f"状态{status}"), f"measure {mid}: {status} but note “{note}”"
+        k, last = _landed_round(note), book.status.get(mid, 0)
+        assert k == last or (k > last and k in book.cut_off), (
+            f"measure {mid}: committed round {last} lost, found round {k}")
+    statuses = {r[0] for r in conn.execute(
+        "SELECT DISTINCT m.status FROM measure m JOIN problem p ON p.id = m.problem_id"
+        " JOIN source s ON s.id = p.source_id WHERE s.title = '批量组'")}
+    assert len(statuses) == 1, f"a bulk update landed partly: {statuses}"
+    if book.last_bulk:
+        assert statuses == {book.last_bulk}, "the last committed bulk update was lost"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["import", "edits"])
+def test_killed_at_random_moments_the_ledger_stays_whole(tmp_path: Path, kind: str) -> None:
+    path = tmp_path / "台账.sqlite"
+    open_ledger(path, auto_backup=False).close()
+    if kind == "edits":
+        assert worker("seed", path).wait(timeout=60) == 0
+    zygote = worker("zygote", path)
+    assert read_line(zygote) == "ready"
+    assert zygote.stdin is not None
+    rng = random.Random(20261123)
+    book = Ledgerbook()
+    try:
+        for seed in range(1, KILLS + 1):
+            zygote.stdin.write(f"{kind} {seed} {rng.randint(10, 400)}\n")
+            zygote.stdin.flush()
+            report = json.loads(read_line(zygote))
+            assert report["killed"], f"kill {seed}: the worker ended on its own: {report}"
+            book.read([str(m) for m in report["markers"]])
+            conn = sqlite3.connect(path)
+            try:
+                _check_sqlite(conn)
+                (_check_imports if kind == "import" else _check_edits)(conn, book)
+            finally:
+                conn.close()
+    finally:
+        zygote.stdin.close()
+        zygote.wait(timeout=30)
+    led = open_ledger(path, auto_backup=False)
+    try:
+        assert check_ledger(led).ok
+    finally:
+        led.close()
+    print(f"\n{kind}: {book.kills} kills, {book.inside_transaction} inside a transaction, "
+          f"committed {dict(book.committed)}, cut-off transactions that had landed: "
+          f"{book.cut_off_landed}")
+    assert book.kills == KILLS
+    assert book.inside_transaction >= KILLS // 3, "kills must mostly land mid-transaction"
+    assert sum(book.committed.values()) > 0
