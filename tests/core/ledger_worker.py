@@ -22,7 +22,7 @@ from tracker.domain import MeasureInput, ProblemInput, SourceInput, Status
 from tracker.services.measures import update_measure
 from tracker.services.problems import bulk_update, create_problems, update_problem
 from tracker.services.queries import get_problem, list_problems
-from tracker.services.reference import create_source
+from tracker.services.reference import create_source, list_sources
 
 EDIT_GROUP, STATUS_GROUP, BULK_GROUP = "编辑组", "状态组", "批量组"
 STATUSES = (Status.NOT_STARTED, Status.IN_PROGRESS, Status.DONE, Status.ONGOING)
@@ -96,6 +96,32 @@ def threads(path: str, workers: int, each: int) -> None:
         t.join()
     led.close()
     say(json.dumps({"errors": errors}, ensure_ascii=False))
+
+
+def as_clerk_read_only(path: str) -> None:
+    """Open a ledger the way a clerk without write permission would, and try to save."""
+    import tracker.db.backup  # noqa: F401  (imported before dropping root: /root is private)
+    from tracker.errors import TrackerError
+
+    schema.head_revision()
+    dt.datetime.strptime("20261123", "%Y%m%d")  # loads _strptime while it can still be read
+    if os.geteuid() == 0:  # root may write anything: become an ordinary user to see the limits
+        import pwd
+
+        nobody = pwd.getpwnam("nobody")
+        os.setgid(nobody.pw_gid)
+        os.setuid(nobody.pw_uid)
+    led = open_ledger(path, user="只读用户")
+    result: dict[str, object] = {"read_only": led.read_only, "warnings": led.warnings,
+                                 "sources": [s.title for s in list_sources(led)]}
+    try:
+        create_source(led, SourceInput("不应保存的来源"))
+        result["write"] = "saved"
+    except TrackerError as exc:
+        result["write"] = type(exc).__name__
+        result["message"] = exc.message
+    led.close()
+    say(json.dumps(result, ensure_ascii=False))
 
 
 # ------------------------------------------------------------------ crash worker
@@ -218,6 +244,7 @@ COMMANDS = {
     "add": lambda a: add_sources(a[0], a[1], int(a[2]), float(a[3]) if len(a) > 3 else 0.0),
     "threads": lambda a: threads(a[0], int(a[1]), int(a[2])),
     "seed": lambda a: seed_edit_groups(a[0]),
+    "readonly": lambda a: as_clerk_read_only(a[0]),
     "zygote": lambda a: zygote(a[0]),
 }
 
