@@ -217,9 +217,10 @@ def list_problems(
 
 
 def get_problems(
-    ledger: Ledger, ids: Iterable[int], with_measures: bool = False
+    ledger: Ledger, ids: Iterable[int], with_measures: bool = False, with_notes: bool = False
 ) -> list[ProblemRow]:
-    """Rows for the given ids, in the same order; ids no longer stored are skipped."""
+    """Rows for the given ids, in the same order; ids no longer stored are skipped.
+    With measures and notes they are whole snapshots (restore_problem takes them back)."""
     wanted = list(ids)
     if not wanted:
         return []
@@ -227,7 +228,7 @@ def get_problems(
         by_id: dict[int, ProblemRow] = {}
         for start in range(0, len(wanted), 900):
             chunk = wanted[start:start + 900]
-            measures = (_measures_for(s, Measure.problem_id.in_(chunk), False)
+            measures = (_measures_for(s, Measure.problem_id.in_(chunk), with_notes)
                         if with_measures else {})
             for t in s.execute(_base(_ROW_COLS).where(Problem.id.in_(chunk))):
                 by_id[t[0]] = _row(t, measures.get(t[0], ()))

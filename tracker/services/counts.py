@@ -1,0 +1,96 @@
+"""How many problems each ready-made filter of the side panel holds, in a few grouped queries
+(no per-filter count: 100,000 problems and ~40 filters must still answer in well under a second)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import Integer, case, func, select, union
+
+from tracker.db.engine import Ledger
+from tracker.db.orm import Category, Measure, Problem, Source, Unit
+from tracker.domain import SourceKind, Status
+
+
+@dataclass(frozen=True)
+class NamedCount:
+    """One entry of a grouped list: a source, unit or category with its number of problems."""
+
+    key: int | str
+    name: str
+    count: int
+
+
+@dataclass(frozen=True)
+class FilterCounts:
+    """Counts for the side panel, as of one day and with the two due-soon horizons."""
+
+    as_of: dt.date
+    total: int
+    overdue: int
+    due_soon: int
+    due_later: int
+    by_status: tuple[tuple[Status, int], ...]
+    by_source: tuple[NamedCount, ...]
+    by_unit: tuple[NamedCount, ...]
+    by_category: tuple[NamedCount, ...]
+
+    def status_count(self, status: Status) -> int:
+        """How many problems have ``status`` (0 when none)."""
+        return dict(self.by_status).get(status, 0)
+
+
+def filter_counts(
+    ledger: Ledger, as_of: dt.date | None = None, soon_days: int = 7, later_days: int = 30
+) -> FilterCounts:
+    """Counts matching ProblemFilter(overdue=True), ProblemFilter(due_within_days=n), each
+    status, each source, each lead unit (of the problem or any measure) and each category."""
+    day = as_of or dt.date.today()
+    soon_end = day + dt.timedelta(days=soon_days)
+    later_end = day + dt.timedelta(days=later_days)
+    od = Problem.open_deadline
+
+    def flag(cond: object) -> object:
+        return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)  # type: ignore[arg-type]
+
+    with ledger.read() as s:
+        head = s.execute(select(
+            func.count(),
+            flag(od < day),
+            flag((od >= day) & (od <= soon_end)),
+            flag((od >= day) & (od <= later_end)),
+        ).select_from(Problem)).one()
+        statuses = {st.value: st for st in Status}
+        by_status = dict(s.execute(
+            select(Problem.status, func.count()).group_by(Problem.status)).all())
+        src_counts = dict(s.execute(
+            select(Problem.source_id, func.count()).group_by(Problem.source_id)).all())
+        sources = s.execute(select(Source.id, Source.title, Source.kind, Source.year)
+                            .order_by(Source.year.desc().nulls_last(), Source.id)).all()
+        cat_counts = dict(s.execute(
+            select(Problem.category_id, func.count()).group_by(Problem.category_id)).all())
+        cats = s.execute(select(Category.id, Category.name)
+                         .order_by(Category.position, Category.id)).all()
+        links = union(
+            select(Problem.id.label("pid"), Problem.lead_unit_id.label("uid"))
+            .where(Problem.lead_unit_id.is_not(None)),
+            select(Measure.problem_id.label("pid"), Measure.lead_unit_id.label("uid"))
+            .where(Measure.lead_unit_id.is_not(None)),
+        ).subquery()
+        units = s.execute(
+            select(Unit.name, func.count(links.c.pid.distinct()).cast(Integer))
+            .join(links, links.c.uid == Unit.id).group_by(Unit.name).order_by(Unit.name)
+        ).all()
+    return FilterCounts(
+        as_of=day, total=int(head[0]), overdue=int(head[1]), due_soon=int(head[2]),
+        due_later=int(head[3]),
+        by_status=tuple((st, int(by_status.get(st.value, 0))) for st in statuses.values()),
+        by_source=tuple(
+            NamedCount(sid, title or f"{year or ''}{SourceKind(kind).label}",
+                       int(src_counts.get(sid, 0)))
+            for sid, title, kind, year in sources),
+        by_unit=tuple(NamedCount(name, name, int(n)) for name, n in units),
+        by_category=tuple(NamedCount(cid, name, int(cat_counts.get(cid, 0)))
+                          for cid, name in cats),
+    )

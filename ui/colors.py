@@ -1,0 +1,90 @@
+"""三色预警: which warning a problem shows (overdue, due soon, due later, done, closed) and
+the colours for it, shared by the table, the side panel, the detail pane and the legend."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import Enum
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QColor
+
+from tracker.domain import ProblemRow, Status
+
+
+class Band(Enum):
+    """The colour band a problem falls in; NONE for open items with no near deadline."""
+
+    OVERDUE = "overdue"
+    SOON = "soon"
+    LATER = "later"
+    DONE = "done"
+    CLOSED = "closed"
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class Palette:
+    """Row background, strong text colour and the swatch for one warning band."""
+
+    background: QColor
+    foreground: QColor
+    swatch: QColor
+
+
+PALETTES: dict[Band, Palette] = {
+    Band.OVERDUE: Palette(QColor("#fbd3d0"), QColor("#b3261e"), QColor("#d93025")),
+    Band.SOON: Palette(QColor("#ffe7b3"), QColor("#8a5300"), QColor("#f29900")),
+    Band.LATER: Palette(QColor("#d6e6fb"), QColor("#174ea6"), QColor("#1a73e8")),
+    Band.DONE: Palette(QColor("#d4eed8"), QColor("#146c2e"), QColor("#1e8e3e")),
+    Band.CLOSED: Palette(QColor("#ececec"), QColor("#6b6b6b"), QColor("#9aa0a6")),
+}
+
+
+def warning_of(row: ProblemRow, as_of: dt.date, soon_days: int, later_days: int) -> Band:
+    """The band of a problem on ``as_of``: red past its open deadline, amber within
+    ``soon_days``, blue within ``later_days``, green when done, grey when closed out."""
+    if row.status is Status.CLOSED:
+        return Band.CLOSED
+    if row.status is Status.DONE:
+        return Band.DONE
+    left = row.days_left(as_of)
+    if left is None:
+        return Band.NONE
+    if left < 0:
+        return Band.OVERDUE
+    if left <= soon_days:
+        return Band.SOON
+    if left <= later_days:
+        return Band.LATER
+    return Band.NONE
+
+
+def warning_label(band: Band, soon_days: int, later_days: int) -> str:
+    """The legend's words for a band."""
+    tr = QCoreApplication.translate
+    labels = {
+        Band.OVERDUE: tr("colors", "逾期"),
+        Band.SOON: tr("colors", "{n}天内到期").format(n=soon_days),
+        Band.LATER: tr("colors", "{n}天内到期").format(n=later_days),
+        Band.DONE: tr("colors", "已完成待销号"),
+        Band.CLOSED: tr("colors", "已销号"),
+        Band.NONE: tr("colors", "正常推进"),
+    }
+    return labels[band]
+
+
+def deadline_hint(row: ProblemRow, as_of: dt.date) -> str:
+    """A few words after the deadline: 逾期12天, 还剩3天, 今天到期 (empty when not open)."""
+    if not row.status.is_open:
+        return ""
+    left = row.days_left(as_of)
+    tr = QCoreApplication.translate
+    if left is None:
+        return ""
+    if left < 0:
+        return tr("colors", "逾期{n}天").format(n=-left)
+    if left == 0:
+        return tr("colors", "今天到期")
+    return tr("colors", "还剩{n}天").format(n=left)
