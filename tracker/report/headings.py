@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from tracker.report import markers as mk
 
@@ -33,6 +34,9 @@ OTHER_KEYWORDS: tuple[str, ...] = (
     "总体评价", "工作情况", "完成情况", "得分", "评分",
 )
 
+_PROBLEM_RE = re.compile("|".join(PROBLEM_KEYWORDS))
+_MEASURE_RE = re.compile("|".join(MEASURE_KEYWORDS))
+_OTHER_RE = re.compile("|".join(OTHER_KEYWORDS))
 _ROLE_TRIM = re.compile(r"[\s*#“”\"'‘’、，,。.．：:；;（）()\[\]【】《》]+")
 # "着力解决存在的问题" is work done, not a section of problems.
 _SOLVING = re.compile(r"解决|破解|化解|研究|针对|聚焦|梳理|查找|推动|着力|加强")
@@ -69,6 +73,7 @@ def is_annex(text: str) -> bool:
     return t.startswith(("附件", "附表", "附：", "附:")) and len(t) <= 80
 
 
+@lru_cache(maxsize=None)
 def role_of(text: str) -> str:
     """What a heading's section holds: PROBLEM, MEASURE, MIXED (both), OTHER, or "" (no keyword)."""
     core = _core(text)
@@ -76,17 +81,15 @@ def role_of(text: str) -> str:
         return ""
     if is_annex(text):
         return ANNEX
-    has_problem = core in PROBLEM_WORDS or (
-        any(k in core for k in PROBLEM_KEYWORDS) and not _SOLVING.search(core)
-    )
-    has_measure = any(k in core for k in MEASURE_KEYWORDS)
+    has_problem = core in PROBLEM_WORDS or bool(_PROBLEM_RE.search(core) and not _SOLVING.search(core))
+    has_measure = bool(_MEASURE_RE.search(core))
     if has_problem and has_measure:
         return MIXED
     if has_problem:
         return PROBLEM
     if has_measure:
         return MEASURE
-    if any(k in core for k in OTHER_KEYWORDS):
+    if _OTHER_RE.search(core):
         return OTHER
     return ""
 
@@ -100,6 +103,7 @@ def is_label(text: str) -> bool:
     return bool(m2) and mk.marker_at_start(text) is None
 
 
+@lru_cache(maxsize=None)
 def is_heading(text: str, md_level: int, bold: bool) -> bool:
     """Whether a paragraph is a heading (markdown #, a whole bold line, or a short numbered title)."""
     if not text:
@@ -151,3 +155,10 @@ def split_inline_heading(text: str) -> tuple[str, str] | None:
     if is_label(text[start:]):
         return None
     return text[: m.start(1)] + clause, text[m.end():]
+
+
+def clear_caches() -> None:
+    """Forget the per-text answers memoised during one parse (they only pay off within it)."""
+    mk.marker_at_start.cache_clear()
+    role_of.cache_clear()
+    is_heading.cache_clear()

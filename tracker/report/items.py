@@ -45,7 +45,7 @@ def is_closing(text: str) -> bool:
     return len(t) <= 20 and not _PUNCT.search(t)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Found:
     marker: mk.Marker
     at_start: bool  # the marker opens a paragraph

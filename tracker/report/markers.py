@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 CN_NUM = "一二三四五六七八九十百〇零两"
 _CN = f"[{CN_NUM}]"
@@ -69,7 +70,7 @@ def _circled_value(ch: str) -> int:
     return 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Marker:
     """An enumeration marker found in text: its kind, number and span (end = where content starts)."""
 
@@ -116,8 +117,17 @@ def _number(kind: str, m: re.Match[str]) -> int:
     return 0
 
 
+# Every start pattern begins with one of these; anything else is rejected without a regex.
+_FIRST_CHARS = frozenset(CN_NUM + "第（(" + "0123456789０１２３４５６７８９" + "•●▪◆■◇□-*·") | frozenset(
+    chr(c) for c in range(0x2460, 0x2488)
+)
+
+
+@lru_cache(maxsize=None)
 def marker_at_start(text: str) -> Marker | None:
-    """The enumeration marker that opens ``text``, if any."""
+    """The enumeration marker that opens ``text``, if any (cached: asked often per paragraph)."""
+    if not text or text[0] not in _FIRST_CHARS:
+        return None
     for kind, pattern in _START_PATTERNS:
         m = pattern.match(text)
         if m:
@@ -131,8 +141,15 @@ def marker_at_start(text: str) -> Marker | None:
     return None
 
 
+# A character each inline kind needs: most paragraphs lack it, and a substring test is cheap.
+_NEEDS: dict[str, str] = {SHI: "是", PAREN_CN: "（(", NUM: ".．、", DI: "第"}
+
+
 def inline_markers(text: str, kind: str) -> list[Marker]:
     """Every place in ``text`` where a marker of ``kind`` could start an item."""
+    needs = _NEEDS.get(kind)
+    if needs is not None and not any(c in text for c in needs):
+        return []
     for k, pattern in _INLINE_PATTERNS:
         if k == kind:
             found = []

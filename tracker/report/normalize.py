@@ -14,7 +14,7 @@ from tracker.report import headings as hd
 from tracker.report import markers as mk
 
 
-@dataclass
+@dataclass(slots=True)
 class Paragraph:
     """One logical paragraph and what its lines looked like."""
 
@@ -88,7 +88,7 @@ def _strip_emphasis(line: str) -> tuple[str, bool]:
     return "".join(out), whole
 
 
-@dataclass
+@dataclass(slots=True)
 class _Line:
     text: str
     md_level: int

@@ -42,7 +42,7 @@ _DOC_NUMBER = re.compile(
 _HEAD_PARAGRAPHS = 12
 
 
-@dataclass
+@dataclass(slots=True)
 class _Draft:
     """A problem while the parse still pairs measures with it."""
 
@@ -54,7 +54,7 @@ class _Draft:
     open_for_count: bool = True
 
 
-@dataclass
+@dataclass(slots=True)
 class _Entry:
     """One 存在问题N label with what follows it, up to the next label."""
 
@@ -371,3 +371,5 @@ def parse_report_text(text: str) -> ExtractedReport:
         return _parse(text)
     except Exception:  # noqa: BLE001 - a clerk gets a sentence, never a traceback
         return ExtractedReport("", None, "", (), (), FAILED)
+    finally:
+        hd.clear_caches()

@@ -14,7 +14,7 @@ _ITEM_KINDS = frozenset({mk.CN_DUN, mk.PAREN_CN, mk.NUM, mk.PAREN_NUM, mk.CIRCLE
 _CONTENT_ROLES = frozenset({hd.PROBLEM, hd.MEASURE, hd.MIXED})
 
 
-@dataclass
+@dataclass(slots=True)
 class Block:
     """A heading (or the text before the first one) and the paragraphs up to the next heading."""
 

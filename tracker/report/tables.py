@@ -21,7 +21,7 @@ _CATEGORY_HEADER = re.compile(r"(?:问题)?(?:类别|类型|评价重点|领域|
 _BLANKS = re.compile(r"\s+")
 
 
-@dataclass
+@dataclass(slots=True)
 class TableProblem:
     """A problem read from one or more table rows."""
 
