@@ -1,0 +1,340 @@
+"""build_plan(): read a whole Excel ledger and decide everything an import would do (new
+problems, measures, sources and units; updates from a round-tripped ledger; every error and
+warning with its cell) before anything is written. The plan is checked in full first, so an
+import is all or nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from tracker.db.engine import Ledger
+from tracker.domain import ProblemFilter, ProblemRow, SourceKind
+from tracker.errors import CellProblem, ImportRejected
+from tracker.excel.cells import MergeMap
+from tracker.excel.export_options import FORMAT_VERSION, MARKER, MARKER_SHEET
+from tracker.excel.header_detect import ColumnMapping, SheetMeta, detect_header, detect_meta
+from tracker.excel.import_rows import ERROR, WARNING, Finding, RowGroup, SheetWalker
+from tracker.excel.import_values import PlannedProblem, ValueReader
+from tracker.excel.reading import SheetData, WorkbookData, open_workbook
+from tracker.excel.roundtrip import RoundTripDiff, RowUpdate, merge_duplicates
+from tracker.services.queries import list_problems
+from tracker.services.reference import list_sources, list_units
+
+ProgressFn = Callable[[int, int, str], None]
+SourceKey = tuple[str, int | None]  # (title, year)
+Corrections = Mapping[tuple[str, int, int], Any]  # (sheet, row, column) -> value typed instead
+_YEAR = re.compile(r"(?<![0-9])(19[9][0-9]|20[0-9]{2})(?![0-9])")
+_KIND_WORDS = ((("巡视", "巡察"), SourceKind.INSPECTION), (("审计",), SourceKind.AUDIT),
+               (("自查", "自评"), SourceKind.SELF_CHECK), (("履行教育职责", "评价"), SourceKind.EVALUATION),
+               (("督导",), SourceKind.SPECIAL), (("交办",), SourceKind.ASSIGNED))
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """What the clerk chose: sheet, source name, column mappings, corrected cells."""
+
+    sheet: str | None = None  # None: every visible sheet that has a ledger header
+    source: str | None = None  # --source; default: the file name and the 填报日期's year
+    mappings: Mapping[str, ColumnMapping] = field(default_factory=dict)  # per sheet, from wizard
+    corrections: Corrections = field(default_factory=dict)
+    blank_continues: bool = False  # an empty, unmerged 存在问题 continues the problem above
+    today: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class PlannedSource:
+    """A source the import files problems under: an existing one (id) or a new one."""
+
+    key: tuple[str, int | None]  # what PlannedProblem.source names: (title, year) as read
+    title: str
+    year: int | None
+    kind: SourceKind
+    existing_id: int | None
+    use_file_seq: bool  # keep the file's 序号 (unique numbers, source empty before)
+
+
+@dataclass(frozen=True)
+class SheetReport:
+    """How one sheet was read."""
+
+    name: str
+    mapping: ColumnMapping | None
+    meta: SheetMeta
+    round_trip: bool
+    skipped: str = ""  # why the sheet was not imported ("" when it was)
+    notes_skipped: int = 0
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """Everything an import will do, and every reason it cannot or should be checked."""
+
+    path: Path
+    sheets: tuple[SheetReport, ...]
+    problems: tuple[PlannedProblem, ...]
+    sources: tuple[PlannedSource, ...]
+    new_units: tuple[str, ...]
+    updates: tuple[RowUpdate, ...]
+    findings: tuple[Finding, ...]
+
+    @property
+    def errors(self) -> list[Finding]:
+        """Findings that block the import."""
+        return [f for f in self.findings if f.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        """Doubtful rows: imported, but worth a look."""
+        return [f for f in self.findings if f.severity == WARNING]
+
+    @property
+    def conflicts(self) -> list[RowUpdate]:
+        """Updates the clerk must decide (changed in the app since the export)."""
+        return [u for u in self.updates if u.conflict]
+
+    @property
+    def measure_count(self) -> int:
+        """Measures the new problems bring."""
+        return sum(len(p.measures) for p in self.problems)
+
+    @property
+    def is_round_trip(self) -> bool:
+        """True when any sheet carried this app's hidden ids."""
+        return any(s.round_trip for s in self.sheets)
+
+    def rejection(self) -> ImportRejected:
+        """The error listing every bad cell, in sheet and row order."""
+        cells = [CellProblem(self.path.name, f.sheet, f.row, f.column, f.message)
+                 for f in self.errors]
+        return ImportRejected(f"“{self.path.name}”中有 {len(cells)} 处错误，没有导入任何内容。"
+                              "请改正以下单元格后重新导入：", cells)
+
+    def summary(self) -> str:
+        """将导入 N 个问题、M 项措施；新建单位：… (what --dry-run and the wizard show)."""
+        parts = []
+        if self.problems or not self.updates:
+            notes = sum(len(m.notes) for p in self.problems for m in p.measures)
+            parts.append(f"将导入 {len(self.problems)} 个问题、{self.measure_count} 项措施"
+                         + (f"、{notes} 条整改进展" if notes else ""))
+        if self.updates:
+            changed = len({u.problem_id for u in self.updates})
+            count = sum(len(u.changes) for u in self.updates)
+            parts.append(f"将更新 {changed} 个已有问题的 {count} 处内容")
+        if self.conflicts:
+            parts.append(f"其中 {len(self.conflicts)} 处与台账中导出后的修改冲突，需要选择保留哪一方")
+        parts.append("新建单位：" + ("、".join(self.new_units) if self.new_units else "无"))
+        new_sources = [s.title for s in self.sources if s.existing_id is None]
+        if new_sources:
+            parts.append("新建问题来源：" + "、".join(new_sources))
+        if self.warnings:
+            parts.append(f"另有 {len(self.warnings)} 处提醒请核对")
+        return "；".join(parts) + "。"
+
+
+def guess_kind(title: str) -> SourceKind:
+    """The kind a source's name suggests (巡察 -> inspection, 审计 -> audit, …)."""
+    for words, kind in _KIND_WORDS:
+        if any(w in title for w in words):
+            return kind
+    return SourceKind.OTHER
+
+
+def _corrected(data: SheetData, merges: MergeMap, fixes: Corrections) -> SheetData:
+    mine = {(r, c): v for (s, r, c), v in fixes.items() if s == data.name}
+    if not mine:
+        return data
+    rows = dict(data.rows)
+    width = data.width
+    for (r, c), value in mine.items():
+        r, c = merges.origin(r, c)
+        values = list(rows.get(r, ()))
+        if c > len(values):
+            values.extend([None] * (c - len(values)))
+        values[c - 1] = value
+        rows[r] = tuple(values)
+        width = max(width, c)
+    return replace(data, rows=rows, width=width)
+
+
+def _marker_check(book: WorkbookData) -> bool:
+    """True for a file this app exported; refuses one from a newer format."""
+    if MARKER_SHEET not in book.sheet_names:
+        return False
+    if str(book.cell(MARKER_SHEET, "A1") or "").strip() != MARKER:
+        return False
+    version = book.cell(MARKER_SHEET, "B2")
+    if isinstance(version, (int, float)) and version > FORMAT_VERSION:
+        raise ImportRejected(f"“{book.path.name}”由更新版本的整改台账程序导出（格式 {version}），"
+                             "请先升级本程序再导入。")
+    return True
+
+
+class _Planner:
+    """Carries the state of one build_plan call across its sheets."""
+
+    def __init__(self, ledger: Ledger, book: WorkbookData, options: ImportOptions,
+                 progress: ProgressFn | None) -> None:
+        self.ledger = ledger
+        self.book = book
+        self.options = options
+        self.progress = progress
+        self.today = options.today or dt.date.today()
+        self.findings: list[Finding] = []
+        self.sources: dict[SourceKey, PlannedSource] = {}
+        self.existing_sources = list_sources(ledger)
+        self.round_trip_file = _marker_check(book)
+
+    def sheet_names(self) -> list[str]:
+        if self.options.sheet:
+            return [self.options.sheet]
+        return [n for n in self.book.sheet_names if not self.book.is_hidden(n)]
+
+    def skip_plain(self, mapping: ColumnMapping | None) -> bool:
+        """In a file this app exported, only sheets with the hidden ids are ledgers (not 统计)."""
+        return (self.round_trip_file and not self.options.sheet
+                and (mapping is None or not mapping.is_round_trip))
+
+    def read(self, name: str) -> tuple[SheetReport, list[RowGroup], ValueReader | None]:
+        raw = self.book.sheet(name)
+        if raw.cut_columns:
+            self.findings.append(Finding(name, 0, "", "第256列以后的内容不属于台账，未读取。", WARNING))
+        last_row = max(raw.rows, default=0)
+        merges = MergeMap(raw.merged, last_row, raw.width, name)
+        data = _corrected(raw, merges, self.options.corrections)
+        mapping = self.options.mappings.get(name) or detect_header(data, merges)
+        if self.skip_plain(mapping):
+            return SheetReport(name, mapping, SheetMeta(), False, "不是台账工作表"), [], None
+        if mapping is None or "description" not in mapping.columns:
+            if self.options.sheet or self.options.mappings.get(name):
+                self.findings.append(Finding(name, 0, "", "在前20行中找不到含“存在问题”（或问题描述、"
+                                             "具体问题）的表头行，请在导入向导中指定表头行和各列。"))
+            return SheetReport(name, mapping, SheetMeta(), False, "未找到台账表头"), [], None
+        meta = detect_meta(data, merges, mapping.header_row)
+        walker = SheetWalker(data, merges, mapping, self.options.blank_continues)
+        groups = walker.walk()
+        self.findings += walker.findings
+        reader = ValueReader(name, mapping, meta.fill_date or self.today, meta.fill_date,
+                             self.today)
+        report = SheetReport(name, mapping, meta, mapping.is_round_trip, "",
+                             walker.skipped_notes)
+        return report, groups, reader
+
+    def source_for(self, reader: ValueReader, group: RowGroup, meta: SheetMeta) -> SourceKey:
+        year = meta.fill_date.year if meta.fill_date else None
+        named = reader.text(group.first, "source") if reader.has("source") else ""
+        if named:
+            m = _YEAR.search(named)
+            return self._source(named, int(m.group(1)) if m else year, by_title_only=True)
+        if self.options.source:
+            return self._source(self.options.source.strip(), year, by_title_only=True)
+        return self._source(self.book.path.stem, year, by_title_only=False)
+
+    def _source(self, title: str, year: int | None, by_title_only: bool) -> SourceKey:
+        key = (title, year)
+        if key in self.sources:
+            return key
+        found = None
+        for s in self.existing_sources:
+            if by_title_only and title in (s.title, s.display, s.doc_number):
+                found = s
+                break
+            if not by_title_only and s.title == title and s.year == year:
+                found = s
+                break
+        self.sources[key] = PlannedSource(
+            key, found.title if found else title, found.year if found else year,
+            found.kind if found else guess_kind(title), found.id if found else None, False)
+        return key
+
+    def stored(self, groups: list[RowGroup]) -> dict[int, ProblemRow]:
+        ids = sorted({g.problem_id for g in groups if g.problem_id is not None})
+        out: dict[int, ProblemRow] = {}
+        for start in range(0, len(ids), 900):
+            chunk = tuple(ids[start:start + 900])
+            for p in list_problems(self.ledger, ProblemFilter(ids=chunk), with_notes=True):
+                out[p.id] = p
+        return out
+
+
+def _file_seq_sources(problems: list[PlannedProblem], sources: dict[SourceKey, PlannedSource],
+                      counts: dict[int, int]) -> dict[SourceKey, PlannedSource]:
+    out = {}
+    for key, src in sources.items():
+        seqs = [p.file_seq for p in problems if p.source == key]
+        empty = src.existing_id is None or counts.get(src.existing_id, 0) == 0
+        ok = bool(seqs) and None not in seqs and len(set(seqs)) == len(seqs) and empty
+        out[key] = replace(src, use_file_seq=ok)
+    return out
+
+
+def build_plan(
+    ledger: Ledger, path: str | os.PathLike[str] | WorkbookData,
+    options: ImportOptions = ImportOptions(), progress: ProgressFn | None = None,
+) -> ImportPlan:
+    """Read and check the whole file; nothing is written. Errors are in ``plan.errors``."""
+    book = path if isinstance(path, WorkbookData) else open_workbook(path)
+    try:
+        return _build(ledger, book, options, progress)
+    finally:
+        if not isinstance(path, WorkbookData):
+            book.close()
+
+
+def _build(ledger: Ledger, book: WorkbookData, options: ImportOptions,
+           progress: ProgressFn | None) -> ImportPlan:
+    planner = _Planner(ledger, book, options, progress)
+    names = planner.sheet_names()
+    read = []
+    for i, name in enumerate(names):
+        if progress is not None:
+            progress(i, len(names), f"正在读取工作表“{name}”…")
+        read.append((name, *planner.read(name)))
+    reports = [r for _, r, _, _ in read]
+    if not any(not r.skipped for r in reports) and not planner.findings:
+        raise ImportRejected(
+            f"“{book.path.name}”中没有找到台账：任何工作表的前20行都没有含“存在问题”（或问题描述、"
+            "具体问题）的表头行。", [CellProblem(book.path.name, n, 0, "", "未找到台账表头")
+                               for n in names])
+    stored = planner.stored([g for _, _, groups, _ in read for g in groups])
+    problems: list[PlannedProblem] = []
+    updates: list[RowUpdate] = []
+    for name, report, groups, reader in read:
+        if reader is None:
+            continue
+        diff = RoundTripDiff(reader, stored, planner.today)
+        for group in groups:
+            key = planner.source_for(reader, group, report.meta)
+            if group.problem_id is not None:
+                diff.group(group, key)
+            else:
+                problems.append(reader.problem(group, key))
+        updates += diff.updates
+        planner.findings += reader.findings
+    updates, dup_findings = merge_duplicates(updates)
+    planner.findings += dup_findings
+    counts = {s.id: s.problem_count for s in planner.existing_sources}
+    sources = _file_seq_sources(problems, planner.sources, counts)
+    known = {u.name for u in list_units(ledger)}
+    wanted: dict[str, None] = {}
+    for p in problems + [u.recreate for u in updates if u.recreate is not None]:
+        for name in [p.data.lead_unit, *(m.data.lead_unit for m in p.measures)]:
+            if name and name not in known:
+                wanted[name] = None
+    for u in updates:
+        for c in u.changes:
+            name = c.new if c.field == "lead_unit" else ""
+            if c.field == "create" and c.entity == "measure":
+                name = c.value.data.lead_unit
+            if name and name not in known:
+                wanted[name] = None
+    findings = sorted(planner.findings, key=lambda f: (names.index(f.sheet) if f.sheet in names
+                                                       else -1, f.row, f.column))
+    return ImportPlan(book.path, tuple(reports), tuple(problems),
+                      tuple(sources[k] for k in sources), tuple(wanted), tuple(updates),
+                      tuple(findings))

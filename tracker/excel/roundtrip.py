@@ -1,0 +1,240 @@
+"""A ledger this app exported, filled in by a unit and sent back: compare each row (found by its
+hidden problem and measure ids) with what is stored now, and list the changes to apply. A row
+changed in the app after the export (its version moved) and also changed in the file is a
+conflict the clerk decides; nothing is ever overwritten silently."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from tracker.deadlines import Deadline, format_date_cn
+from tracker.domain import MeasureRow, ProblemInput, ProblemRow, Status
+from tracker.excel.cells import NoteLine, cell_text
+from tracker.excel.export_rows import deadline_words, progress_words
+from tracker.excel.import_rows import Finding, RowCells, RowGroup, parse_id
+from tracker.excel.import_values import PlannedProblem, ValueReader
+
+PROBLEM_FIELDS = {"description": "存在问题", "category": "问题类别", "goal": "整改目标",
+                  "co_units": "配合单位", "leader": "责任领导", "owner": "责任人", "remarks": "备注"}
+KEEP_LEDGER, TAKE_FILE = "keep-ledger", "take-file"
+RESOLUTIONS = (KEEP_LEDGER, TAKE_FILE)
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One value the file changes: entity (problem / measure / note), field, old and new."""
+
+    entity: str
+    field: str
+    label: str
+    old: str
+    new: str
+    value: Any = None  # the typed new value: str, Status, Deadline or NoteLine
+
+    def describe(self) -> str:
+        """“完成情况：整改中 → 已完成” / “新增进展：2026年11月1日 …”."""
+        if self.entity == "note":
+            return f"新增进展：{self.new}"
+        return f"{self.label}：“{self.old}” → “{self.new}”"
+
+
+@dataclass(frozen=True)
+class RowUpdate:
+    """The changes one file row makes to a stored problem or measure."""
+
+    sheet: str
+    row: int
+    problem_id: int
+    measure_id: int | None  # None: changes to the problem itself, or a measure the unit added
+    changes: tuple[FieldChange, ...]
+    seen_problem_version: int | None  # stored versions when the plan was made: re-checked on apply
+    seen_measure_version: int | None
+    conflict: str = ""  # why the clerk must choose (empty: no conflict)
+    recreate: PlannedProblem | None = None  # a problem deleted in the app since the export
+
+    @property
+    def key(self) -> str:
+        """Stable name of the row for resolutions: 工作表!行."""
+        return f"{self.sheet}!{self.row}"
+
+    @property
+    def is_new_measure(self) -> bool:
+        """True when the row adds a measure to a stored problem."""
+        return any(c.entity == "measure" and c.field == "create" for c in self.changes)
+
+    def describe(self) -> str:
+        """One line per change, prefixed with where the row is."""
+        what = f"问题{self.problem_id}" + (f" 措施{self.measure_id}" if self.measure_id else "")
+        head = f"工作表“{self.sheet}”第{self.row}行（{what}）"
+        if self.conflict:
+            head += f"【冲突：{self.conflict}】"
+        return "\n".join([head, *("  " + c.describe() for c in self.changes)])
+
+
+def _deadline_text(d: Deadline) -> str:
+    if d.text:
+        return d.text
+    return format_date_cn(d.date) if d.date else ""
+
+
+class RoundTripDiff:
+    """Compares the groups of one sheet with the stored problems."""
+
+    def __init__(self, reader: ValueReader, stored: dict[int, ProblemRow], today: dt.date) -> None:
+        self.reader = reader
+        self.stored = stored
+        self.today = today
+        self.updates: list[RowUpdate] = []
+
+    @property
+    def findings(self) -> list[Finding]:
+        """Errors and warnings recorded while comparing."""
+        return self.reader.findings
+
+    def group(self, group: RowGroup, source: tuple[str, int | None]) -> None:
+        """Add the updates one exported problem's rows make."""
+        assert group.problem_id is not None
+        first = group.first
+        stored = self.stored.get(group.problem_id)
+        if stored is None:
+            planned = self.reader.problem(group, source)
+            change = FieldChange("problem", "create", "问题", "", planned.data.description[:40])
+            self.updates.append(RowUpdate(
+                group.sheet, first.row, group.problem_id, None, (change,), None, None,
+                "导出后已在台账中删除了这个问题", planned))
+            return
+        file_pv = parse_id(first.values.get("problem_version"))
+        changed_problem = file_pv != stored.version
+        problem_changes = self._problem_changes(first, stored)
+        if problem_changes:
+            self._add(group.sheet, first.row, stored, None, problem_changes, changed_problem)
+        by_id = {m.id: m for m in stored.measures}
+        for cells in group.rows:
+            mid = parse_id(cells.values.get("measure_id"))
+            if mid == -1:
+                self.reader.finding(cells.row, "measure_id", "措施ID不是数字（这一列由程序导出时填写，"
+                                    "请勿修改）。", value=cells.values.get("measure_id"))
+                continue
+            if mid is None or mid not in by_id:
+                self._new_measure(cells, stored, mid)
+                continue
+            m = by_id[mid]
+            changes = self._measure_changes(cells, stored, m)
+            if changes:
+                file_mv = parse_id(cells.values.get("measure_version"))
+                stale = changed_problem or file_mv != m.version
+                self._add(group.sheet, cells.row, stored, m, changes, stale)
+
+    def _add(self, sheet: str, row: int, p: ProblemRow, m: MeasureRow | None,
+             changes: list[FieldChange], stale: bool) -> None:
+        conflict = "导出后这一条已在台账中修改过" if stale else ""
+        self.updates.append(RowUpdate(sheet, row, p.id, m.id if m else None, tuple(changes),
+                                      p.version, m.version if m else None, conflict))
+
+    def _problem_changes(self, cells: RowCells, p: ProblemRow) -> list[FieldChange]:
+        out = []
+        for fld, label in PROBLEM_FIELDS.items():
+            if not self.reader.has(fld):
+                continue
+            new = self.reader.text(cells, fld)
+            old = getattr(p, fld)
+            if fld == "description" and not new:
+                self.reader.finding(cells.row, fld, "“存在问题”不能为空。")
+                continue
+            if new != old.strip():
+                out.append(FieldChange("problem", fld, label, old, new, new))
+        return out
+
+    def _measure_changes(self, cells: RowCells, p: ProblemRow, m: MeasureRow) -> list[FieldChange]:
+        r = self.reader
+        out: list[FieldChange] = []
+        if r.has("measure"):
+            text = r.text(cells, "measure")
+            if text and text != m.text.strip():
+                out.append(FieldChange("measure", "text", "整改措施", m.text, text, text))
+        if r.has("lead_unit"):
+            unit = r.text(cells, "lead_unit")
+            shown = m.lead_unit or p.lead_unit
+            if unit and unit != shown:
+                out.append(FieldChange("measure", "lead_unit", "牵头单位", shown, unit, unit))
+        if r.has("deadline"):
+            out += self._deadline_change(cells, m)
+        extra = ""
+        if r.has("status"):
+            status, extra = r.status(cells)
+            if status is not None and status is not m.status:
+                out.append(FieldChange("measure", "status", "完成情况", m.status.label,
+                                       status.label, status))
+        if r.has("progress"):
+            out += self._note_changes(cells, m)
+        if extra:
+            note = NoteLine(self.today, extra, False)
+            out.append(FieldChange("note", "note", "整改进展", "", f"{format_date_cn(note.noted_on)}："
+                                   f"{note.text}", note))
+        return out
+
+    def _deadline_change(self, cells: RowCells, m: MeasureRow) -> list[FieldChange]:
+        value = cells.values.get("deadline")
+        text = cell_text(value).strip()
+        shown = deadline_words(m.deadline, m.deadline_text)
+        if not text or text == shown or text == m.deadline_text.strip():
+            return []
+        d = self.reader.deadline(cells)
+        if d is None or (d.date, d.kind) == (m.deadline, m.deadline_kind):
+            return []
+        return [FieldChange("measure", "deadline", "整改时限", shown, _deadline_text(d), d)]
+
+    def _note_changes(self, cells: RowCells, m: MeasureRow) -> list[FieldChange]:
+        text = cell_text(cells.values.get("progress")).strip()
+        if not text or text == progress_words(m.notes).strip():
+            return []
+        known = {(n.noted_on, n.text.strip()) for n in m.notes}
+        out = []
+        for note in self.reader.notes(cells, self.today):
+            if (note.noted_on, note.text) not in known:
+                shown = f"{format_date_cn(note.noted_on)}：{note.text}"
+                out.append(FieldChange("note", "note", "整改进展", "", shown, note))
+        return out
+
+    def _new_measure(self, cells: RowCells, p: ProblemRow, mid: int | None) -> None:
+        planned = self.reader.measure(cells, _problem_input(p), self.reader.has("measure"))
+        if planned is None:
+            return
+        change = FieldChange("measure", "create", "整改措施", "", planned.data.text or "（无文字）",
+                             planned)
+        conflict = "导出后已在台账中删除了这项措施" if mid is not None else ""
+        self.updates.append(RowUpdate(self.reader.sheet, cells.row, p.id, None, (change,),
+                                      p.version, None, conflict))
+
+
+def _problem_input(p: ProblemRow) -> ProblemInput:
+    return ProblemInput(description=p.description, co_units=p.co_units, owner=p.owner)
+
+
+def merge_duplicates(updates: list[RowUpdate]) -> tuple[list[RowUpdate], list[Finding]]:
+    """The same problem or measure on several sheets (the 分单位 sheets repeat the main one):
+    identical changes count once; different changes to the same item are an error."""
+    seen: dict[tuple[int, int | None, str], RowUpdate] = {}
+    out: list[RowUpdate] = []
+    findings: list[Finding] = []
+    for u in updates:
+        if u.recreate is not None:
+            key: tuple[int, int | None, str] = (u.problem_id, None, "recreate")
+        elif u.is_new_measure:
+            key = (u.problem_id, None, f"new{_signature(u)}")
+        else:
+            key = (u.problem_id, u.measure_id, "edit")
+        before = seen.get(key)
+        if before is None:
+            seen[key] = u
+            out.append(u)
+        elif _signature(before) != _signature(u):
+            findings.append(Finding(u.sheet, u.row, "", f"与工作表“{before.sheet}”第{before.row}行是同一"
+                                    "条记录，但两处填写的内容不一致，请统一后再导入。"))
+    return out, findings
+
+
+def _signature(u: RowUpdate) -> tuple[tuple[str, str, str], ...]:
+    return tuple(sorted((c.entity, c.field, c.new) for c in u.changes))
