@@ -14,6 +14,7 @@ from tracker.errors import TrackerError
 COMMAND_MODULES = [
     "tracker.cli.ledger_cmds",
     "tracker.cli.safety_cmds",
+    "tracker.cli.import_cmds",
 ]
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
