@@ -36,6 +36,7 @@ _TITLE_END = re.compile(r"(?:报告|意见|通报|通知|函|清单|台账|总�
 _SECTION_ROLES = (hd.PROBLEM, hd.MEASURE, hd.MIXED)
 _CJK_SPACE = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])\s+|\s+(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])")
 _YEAR = re.compile(r"((?:19|20)[0-9]{2})\s?年")
+_EVALUATED_YEAR = re.compile(r"((?:19|20)[0-9]{2})\s?年度?(?:履行|教育工作|工作)")
 _DOC_NUMBER = re.compile(
     r"([\u4e00-\u9fff]{1,12})\s?[〔\[［【(（]\s?((?:19|20)[0-9]{2})\s?[〕\]］】)）]\s?第?\s?([0-9]{1,4})\s?号"
 )
@@ -246,19 +247,34 @@ def _collect_block(block: Block, col: _Collector) -> None:
         col.unassigned.extend(labelled[1])
         return
     if block.role in (hd.PROBLEM, hd.MIXED):
-        col.add_problems([_problem_item(item, block.hint) for item in split_items(texts)])
+        # A bare "整改措施：" line inside the section turns the rest of it into measures.
+        cut = next((i for i, t in enumerate(texts) if i and _bare_measure_label(t)), len(texts))
+        col.add_problems([_problem_item(item, block.hint) for item in split_items(texts[:cut])])
+        if cut < len(texts):
+            _collect_measures(texts[cut + 1:], block.hint, col)
     elif block.role == hd.MEASURE:
-        free: list[str] = []
-        for item in split_items(texts):
-            fb = _feedback(item)
-            if fb:
-                col.add_feedback(fb[0], fb[1], block.hint)
-                continue
-            label = mk.MEASURE_LABEL.match(item)
-            text = item[label.end():].strip() if label else item
-            if text:
-                free.append(text)
-        col.add_free_measures(free)
+        _collect_measures(texts, block.hint, col)
+
+
+def _bare_measure_label(text: str) -> bool:
+    """A line that is only a measure label ("整改措施：")."""
+    m = mk.MEASURE_LABEL.match(text)
+    return m is not None and m.end() == len(text.rstrip())
+
+
+def _collect_measures(texts: list[str], hint: str, col: _Collector) -> None:
+    """Measures of a 整改措施 section: feedback items join their problem, the rest wait for pairing."""
+    free: list[str] = []
+    for item in split_items(texts):
+        fb = _feedback(item)
+        if fb:
+            col.add_feedback(fb[0], fb[1], hint)
+            continue
+        label = mk.MEASURE_LABEL.match(item)
+        text = item[label.end():].strip() if label else item
+        if text:
+            free.append(text)
+    col.add_free_measures(free)
 
 
 def _fallback(blocks: list[Block], col: _Collector) -> None:
@@ -295,11 +311,20 @@ def _title(paras: list[Paragraph]) -> str:
 
 
 def _year(title: str, paras: list[Paragraph]) -> int | None:
-    """The evaluated year: from the title, else the first year in the opening lines."""
-    for text in [title, *(p.text for p in paras[:5])]:
-        m = _YEAR.search(text)
-        if m:
-            return int(m.group(1))
+    """The evaluated year: from the title, else "YYYY年履行…" in the opening lines, else any year there.
+
+    A feedback letter opens with the year of the notice ("开展2022年…评价工作") before the year
+    it evaluates ("对你县2021年履行教育职责情况"), hence the preference.
+    """
+    m = _YEAR.search(title)
+    if m:
+        return int(m.group(1))
+    opening = [p.text[:2000] for p in paras[:6]]
+    for pattern in (_EVALUATED_YEAR, _YEAR):
+        for text in opening:
+            m = pattern.search(text)
+            if m:
+                return int(m.group(1))
     return None
 
 
