@@ -1,0 +1,204 @@
+"""Bare-openpyxl baselines for the ledger export: write exactly the cells, styles, merges, row
+heights and column widths of an exported ledger sheet, with nothing of ours in the timed part.
+
+    python -m benchmarks.baselines_export LEDGER.sqlite    # exports it, then the baselines
+
+``capture(path)`` reads the first sheet of an export into a plain grid (untimed);
+``write_normal(grid, out)`` and ``write_write_only(grid, out)`` are the two baselines (timed by
+the caller). The export is held to 1.5x of these (issue: Excel ledger export, point 9)."""
+
+from __future__ import annotations
+
+import sys
+import time
+from copy import copy
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.worksheet.cell_range import CellRange
+
+from tracker.domain import ProblemFilter
+
+
+@dataclass
+class Grid:
+    """One sheet as plain data: per row a list of (column, value, font, border, fill, align)."""
+
+    rows: list[list[tuple[int, Any, Any, Any, Any, Any]]] = field(default_factory=list)
+    heights: dict[int, float] = field(default_factory=dict)
+    widths: dict[str, float] = field(default_factory=dict)
+    merges: list[str] = field(default_factory=list)
+
+    @property
+    def cells(self) -> int:
+        """How many cells the grid holds."""
+        return sum(len(r) for r in self.rows)
+
+
+def capture(path: str | Path) -> Grid:
+    """The first sheet of ``path``; equal style objects are shared, as an app would share."""
+    wb = load_workbook(path)
+    ws = wb.worksheets[0]
+    grid = Grid()
+    shared: dict[Any, Any] = {}
+
+    def one(obj: Any) -> Any:
+        plain = copy(obj)  # cells hand out read-only proxies
+        return shared.setdefault(plain, plain)
+
+    for r, row in enumerate(ws.iter_rows(), start=1):
+        cells = []
+        for c in row:
+            if c.value is None and not c.has_style:
+                continue
+            cells.append((c.column, c.value, one(c.font), one(c.border), one(c.fill),
+                          one(c.alignment)))
+        grid.rows.append(cells)
+        h = ws.row_dimensions[r].height
+        if h:
+            grid.heights[r] = h
+    grid.widths = {k: d.width for k, d in ws.column_dimensions.items() if d.width}
+    grid.merges = [str(m) for m in ws.merged_cells.ranges]
+    return grid
+
+
+def _print_setup(ws: Any) -> None:
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = "9"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.oddFooter.center.text = "第 &P 页 共 &N 页"
+    ws.print_title_rows = "3:3"
+
+
+def write_normal(grid: Grid, out: str | Path) -> None:
+    """Baseline 1: an ordinary workbook, styles assigned per cell as objects. Merges go straight
+    into the range set: ws.merge_cells checks each new range against all others (quadratic)
+    and would take hours at 10,000 problems, which no baseline should charge for."""
+    wb = Workbook()
+    ws = wb.active
+    for key, width in grid.widths.items():
+        ws.column_dimensions[key].width = width
+    for r, row in enumerate(grid.rows, start=1):
+        for col, value, font, border, fill, align in row:
+            cell = ws.cell(row=r, column=col, value=value)
+            cell.font, cell.border, cell.fill, cell.alignment = font, border, fill, align
+        if r in grid.heights:
+            ws.row_dimensions[r].height = grid.heights[r]
+    for ref in grid.merges:
+        ws.merged_cells.ranges.add(CellRange(ref))
+    _print_setup(ws)
+    wb.save(str(out))
+
+
+def write_write_only(grid: Grid, out: str | Path) -> None:
+    """Baseline 2: openpyxl's streaming mode, WriteOnlyCell per cell with style objects."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet()
+    for key, width in grid.widths.items():
+        ws.column_dimensions[key].width = width
+    _print_setup(ws)
+    for r, row in enumerate(grid.rows, start=1):
+        values: list[Any] = []
+        for col, value, font, border, fill, align in row:
+            values.extend([None] * (col - 1 - len(values)))
+            cell = WriteOnlyCell(ws, value=value)
+            cell.font, cell.border, cell.fill, cell.alignment = font, border, fill, align
+            values.append(cell)
+        if r in grid.heights:
+            ws.row_dimensions[r].height = grid.heights[r]
+        ws.append(values)
+    for ref in grid.merges:
+        ws.merged_cells.ranges.add(CellRange(ref))
+    wb.save(str(out))
+
+
+def write_named_styles(grid: Grid, out: str | Path) -> None:
+    """Baseline 3, the fastest plain openpyxl we know: streaming mode, each distinct style
+    registered once as a NamedStyle and cells given the style's name."""
+    from openpyxl.styles import NamedStyle
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet()
+    names: dict[tuple[Any, ...], str] = {}
+    for row in grid.rows:
+        for _, _, *style in row:
+            key = tuple(style)
+            if key not in names:
+                names[key] = f"s{len(names)}"
+                font, border, fill, align = style
+                wb.add_named_style(NamedStyle(name=names[key], font=font, border=border,
+                                              fill=fill, alignment=align))
+    for key, width in grid.widths.items():
+        ws.column_dimensions[key].width = width
+    _print_setup(ws)
+    for r, row in enumerate(grid.rows, start=1):
+        values: list[Any] = []
+        for col, value, *style in row:
+            values.extend([None] * (col - 1 - len(values)))
+            cell = WriteOnlyCell(ws, value=value)
+            cell.style = names[tuple(style)]
+            values.append(cell)
+        if r in grid.heights:
+            ws.row_dimensions[r].height = grid.heights[r]
+        ws.append(values)
+    for ref in grid.merges:
+        ws.merged_cells.ranges.add(CellRange(ref))
+    wb.save(str(out))
+
+
+def timed(fn: Any, *args: Any) -> float:
+    """Seconds one call takes."""
+    start = time.perf_counter()
+    fn(*args)
+    return time.perf_counter() - start
+
+
+def compare(ledger_path: str | Path, workdir: str | Path) -> dict[str, float]:
+    """Export a ledger (ledger sheet only), then write the same sheet with both baselines."""
+    from tracker.db.engine import open_ledger
+    from tracker.excel.export import export_ledger
+    from tracker.excel.export_options import ExportOptions
+
+    out = Path(workdir) / "export.xlsx"
+    ledger = open_ledger(ledger_path, read_only=True)
+    try:
+        t_export = timed(export_ledger, ledger, out, ProblemFilter(), ExportOptions(stats=False))
+    finally:
+        ledger.close()
+    grid = capture(out)
+    base = Path(workdir) / "baseline.xlsx"
+    result = {
+        "rows": float(len(grid.rows)), "cells": float(grid.cells),
+        "merges": float(len(grid.merges)), "export_s": t_export,
+        "normal_s": timed(write_normal, grid, base),
+        "write_only_s": timed(write_write_only, grid, base),
+        "named_s": timed(write_named_styles, grid, base),
+    }
+    base.unlink()
+    return result
+
+
+def main(argv: list[str]) -> int:
+    """Print the export time next to both baselines and the ratios."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        r = compare(argv[0], tmp)
+    print(f"{r['rows']:.0f} rows, {r['cells']:.0f} cells, {r['merges']:.0f} merges")
+    print(f"rectify export:             {r['export_s']:.2f} s")
+    print(f"bare openpyxl (normal):     {r['normal_s']:.2f} s  "
+          f"ratio {r['export_s'] / r['normal_s']:.2f}")
+    print(f"bare openpyxl (write-only): {r['write_only_s']:.2f} s  "
+          f"ratio {r['export_s'] / r['write_only_s']:.2f}")
+    print(f"bare openpyxl (named styles): {r['named_s']:.2f} s  "
+          f"ratio {r['export_s'] / r['named_s']:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

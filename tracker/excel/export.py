@@ -1,0 +1,197 @@
+"""export_ledger(): the printable Excel ledger, behind one function the CLI and the window call.
+Streams problems in chunks into openpyxl's write-only workbook, so 100,000 problems export in
+flat memory, and saves through a temporary file so a failed export never leaves half a file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Callable, Iterator
+from contextlib import suppress
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from openpyxl.workbook import Workbook
+
+from tracker.db.engine import Ledger
+from tracker.domain import ProblemFilter, ProblemRow
+from tracker.errors import StorageError
+from tracker.excel.export_data import (
+    Selection,
+    column_extents,
+    iter_problems,
+    select_problems,
+    unit_names,
+)
+from tracker.excel.export_options import (
+    FORMAT_VERSION,
+    MARKER,
+    MARKER_SHEET,
+    Column,
+    ExportOptions,
+    check_columns,
+)
+from tracker.excel.export_rows import LedgerBlock, build_block
+from tracker.excel.layout import fit_widths
+from tracker.excel.stats_sheet import STATS_SHEET, StatsSheetWriter
+from tracker.excel.styles import LedgerStyles
+from tracker.excel.writer import LedgerSheetWriter, number_cell, text_cell
+from tracker.excel.writer_stream import StreamSheet
+from tracker.summary import ledger_summary, sentence, unit_counts
+
+ProgressFn = Callable[[int, int, str], None]
+MAIN_SHEET = "台账"
+TICK_EVERY = 100  # problems between progress reports: often enough for a smooth bar
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What was written: the file, how many problems and rows, and the sheet names."""
+
+    path: Path
+    problems: int
+    rows: int
+    sheets: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Sheet:
+    name: str
+    title: str
+    selection: Selection
+    unit: str | None
+
+
+def default_title(ledger: Ledger, flt: ProblemFilter, org: str = "") -> str:
+    """A title from what is exported: 填报单位, then the source when filtered to one."""
+    base = "问题整改台账"
+    if flt.source_id is not None:
+        from tracker.services.reference import list_sources
+
+        src = next((s for s in list_sources(ledger) if s.id == flt.source_id), None)
+        if src is not None:
+            base = f"{src.display}整改台账"
+    title = f"{org}{base}" if org and not base.startswith(org) else base
+    return f"{title}（{flt.unit}）" if flt.unit else title
+
+
+def sheet_name(name: str, taken: set[str]) -> str:
+    """A legal, unused sheet name: no []:*?/\\, at most 31 characters, unique."""
+    base = _BAD_SHEET_CHARS.sub("", name).strip("' ") or "单位"
+    candidate, n = base[:31], 1
+    while candidate.lower() in {t.lower() for t in taken}:
+        n += 1
+        suffix = f"({n})"
+        candidate = base[:31 - len(suffix)] + suffix
+    taken.add(candidate)
+    return candidate
+
+
+def _blocks(ledger: Ledger, sheet: _Sheet, columns: tuple[Column, ...], day: dt.date
+            ) -> Iterator[LedgerBlock]:
+    number = 0
+    for problem in iter_problems(ledger, sheet.selection):
+        number += 1
+        yield build_block(problem, number, columns, day, sheet.unit)
+
+
+def _write_marker(wb: Workbook, ledger: Ledger) -> None:
+    ws = StreamSheet.add_to(wb, MARKER_SHEET)
+    ws.sheet_state = "hidden"
+    now = dt.datetime.now().replace(microsecond=0).isoformat()
+    ws.append([text_cell(ws, MARKER, None)])
+    ws.append([text_cell(ws, "format", None), number_cell(ws, FORMAT_VERSION, None)])
+    ws.append([text_cell(ws, "exported_at", None), text_cell(ws, now, None)])
+    ws.append([text_cell(ws, "ledger", None), text_cell(ws, ledger.path.name, None)])
+
+
+def _discard(wb: Workbook) -> None:
+    """Close and delete the temporary files of sheets already streamed (cancel or error)."""
+    for ws in wb._sheets:
+        writer = getattr(ws, "_writer", None)
+        if writer is not None:
+            with suppress(Exception):
+                writer.close()
+            with suppress(OSError, ValueError):
+                writer.cleanup()
+
+
+def save_workbook(wb: Workbook, path: Path) -> None:
+    """Save through a temporary file in the same folder, then swap it in."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        wb.save(str(tmp))
+        os.replace(tmp, path)
+    except PermissionError as exc:
+        raise StorageError(f"无法写入“{path}”：文件可能正在 Excel 或 WPS 中打开，或没有写入权限。"
+                           "请关闭该文件后重试。") from exc
+    except OSError as exc:
+        raise StorageError(f"无法写入“{path}”：{exc.strerror or exc}") from exc
+    finally:
+        with suppress(OSError):
+            tmp.unlink()
+
+
+def export_ledger(
+    ledger: Ledger, path: str | os.PathLike[str], flt: ProblemFilter = ProblemFilter(),
+    options: ExportOptions = ExportOptions(), progress: ProgressFn | None = None,
+) -> ExportResult:
+    """Write the filtered ledger to ``path`` (.xlsx): the ledger sheet, one sheet per lead unit
+    when asked, the 统计 sheet and the hidden round-trip marker."""
+    target = Path(path)
+    if not target.parent.is_dir():
+        raise StorageError(f"文件夹“{target.parent}”不存在，无法导出。")
+    columns = check_columns(options.columns)
+    day = options.day
+    flt = replace(flt, as_of=flt.as_of or day)
+    title = options.title.strip() or default_title(ledger, flt, options.org)
+    taken = {STATS_SHEET, MARKER_SHEET}
+    sheets = [_Sheet(sheet_name(flt.unit or MAIN_SHEET, taken), title,
+                     select_problems(ledger, flt), flt.unit)]
+    counts = unit_counts(ledger, flt, day) if options.by_unit or options.stats else []
+    if options.by_unit:
+        base = options.title.strip() or default_title(ledger, replace(flt, unit=None), options.org)
+        for unit in unit_names([u.unit for u in counts]):
+            if unit != flt.unit:
+                sub = replace(flt, unit=unit)
+                sheets.append(_Sheet(sheet_name(unit, taken), f"{base}（{unit}）",
+                                     select_problems(ledger, sub), unit))
+    total = sum(len(s.selection) for s in sheets)
+    widths = fit_widths(columns, column_extents(ledger, flt, day), options.font_size)
+    wb = Workbook(write_only=True)
+    wb.properties.title = title
+    wb.properties.creator = "整改台账"
+    try:
+        styles = LedgerStyles(wb, options)
+        done, rows = 0, 0
+        for sheet in sheets:
+            writer = LedgerSheetWriter(wb, sheet.name, sheet.title, columns, widths, options,
+                                       styles)
+
+            def tick(n: int, base: int = done, name: str = sheet.name) -> None:
+                if progress is not None and (n % TICK_EVERY == 0):
+                    progress(base + n, total, f"正在写入工作表“{name}”…")
+
+            rows += writer.write(_blocks(ledger, sheet, columns, day), tick)
+            done += len(sheet.selection)
+        if options.stats:
+            summary = ledger_summary(ledger, flt, day)
+            StatsSheetWriter(wb, options, styles).write(title, summary, sentence(summary),
+                                                        counts)
+        _write_marker(wb, ledger)
+        styles.discard_scratch(wb)
+        if progress is not None:
+            progress(total, total, "正在保存文件…")
+        save_workbook(wb, target)
+    except BaseException:
+        _discard(wb)
+        raise
+    names = tuple(ws.title for ws in wb._sheets if ws.title != MARKER_SHEET)
+    return ExportResult(target, len(sheets[0].selection), rows, names)
+
+
+def problems_of(ledger: Ledger, flt: ProblemFilter) -> Iterator[ProblemRow]:
+    """The filtered problems streamed in ledger order (for callers that draw them: PDF)."""
+    return iter_problems(ledger, select_problems(ledger, flt))

@@ -1,0 +1,162 @@
+"""Page geometry of the printed ledger: column widths that fit A4 landscape, and row heights
+computed from the wrapped text, because LibreOffice and WPS do not grow rows by themselves
+(a wrapped cell without a stored height prints one line tall)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+from tracker.excel.export_options import Column
+
+# Excel measures column width in digits of the default font (Calibri 11: 7 px at 96 dpi),
+# plus 5 px of padding per column.
+PX_PER_UNIT = 7.0
+COLUMN_PAD_PX = 5.0
+CELL_INSET_PX = 6.0  # left + right text inset inside a cell
+PX_PER_PT = 96 / 72
+LINE_FACTOR = 1.4  # row height per line, in font sizes: CJK fonts need more than Latin ones
+ROW_PAD_PT = 5.0
+MAX_ROW_PT = 409.0  # Excel's limit for one row
+WRAP_SLACK = 0.92  # words and punctuation rules waste part of each wrapped line
+
+# A4 landscape with 1 cm side margins holds about 136 units at 100 %. Fourteen columns need
+# more, so the sheet is laid out for 150 and printed "one page wide" at about 90 % (10 pt
+# text prints at 9 pt), which keeps the running-text columns readable.
+PAGE_WIDTH_UNITS = 150.0
+A4_LONG_IN = 11.69
+A4_SHORT_IN = 8.27
+PAGE_SAFETY = 0.96  # keep-together breaks leave this much spare so no program breaks first
+MIN_LONG_UNITS = 15.0  # narrower than this, running text becomes a column of single words
+MARGIN_SIDE_IN = 0.4
+MARGIN_TOP_IN = 0.6
+MARGIN_BOTTOM_IN = 0.7
+MARGIN_FOOTER_IN = 0.3
+
+
+def text_width(text: str) -> int:
+    """Width in half-width characters: CJK and full-width characters count as two.
+    UTF-8 length gives this in C speed: CJK takes 3 bytes, ASCII 1."""
+    if text.isascii():
+        return len(text)
+    n = len(text)
+    return n + (len(text.encode("utf-8")) - n) // 2
+
+
+def capacity(width_units: float, font_pt: float) -> int:
+    """How many half-width characters fit on one line of a column."""
+    px = width_units * PX_PER_UNIT + COLUMN_PAD_PX - CELL_INSET_PX
+    half_px = font_pt * PX_PER_PT / 2
+    return max(1, int(px / half_px * WRAP_SLACK))
+
+
+def line_count(text: str, cap: int) -> int:
+    """Lines ``text`` takes when wrapped at ``cap`` half-widths; every paragraph takes one."""
+    if not text:
+        return 1
+    if "\n" not in text:
+        return max(1, math.ceil(text_width(text) / cap))
+    return sum(max(1, math.ceil(text_width(p) / cap)) for p in text.split("\n"))
+
+
+def lines_height(lines: int, font_pt: float) -> float:
+    """Row height in points for ``lines`` lines of text."""
+    return lines * font_pt * LINE_FACTOR + ROW_PAD_PT
+
+
+def units_for(half_widths: int, font_pt: float) -> float:
+    """Column width in Excel units that holds ``half_widths`` on one unwrapped line."""
+    px = half_widths * font_pt * PX_PER_PT / 2 + CELL_INSET_PX + 2 - COLUMN_PAD_PX
+    return math.ceil(px / PX_PER_UNIT * 2) / 2
+
+
+def fit_widths(
+    columns: Sequence[Column], extents: Mapping[str, int], font_pt: float,
+    budget: float = PAGE_WIDTH_UNITS,
+) -> list[float]:
+    """Widths for ``columns``: short columns shrink to their longest value (never below the
+    header); the long-text columns share what is left of the page width, and give way (down
+    to MIN_LONG_UNITS) when the short ones already fill it."""
+    widths: list[float] = []
+    for col in columns:
+        least = units_for(text_width(col.header), font_pt + 0.5)
+        want = col.width
+        if col.short and col.key in extents:
+            want = min(want, units_for(extents[col.key], font_pt))
+        widths.append(max(least, want))
+    long_ = [i for i, c in enumerate(columns) if not c.short] or list(range(len(columns)))
+    base = sum(widths[i] for i in long_)
+    room = budget - (sum(widths) - base)  # what the long columns may take together
+    scale = max(room, MIN_LONG_UNITS * len(long_)) / base
+    for i in long_:
+        widths[i] = round(max(MIN_LONG_UNITS, widths[i] * scale), 1)
+    return widths
+
+
+def print_scale(widths: Sequence[float]) -> float:
+    """The zoom "one page wide" prints at: printable width over sheet width, at most 1."""
+    sheet_pt = sum(w * PX_PER_UNIT + COLUMN_PAD_PX for w in widths) / PX_PER_PT
+    printable_pt = (A4_LONG_IN - 2 * MARGIN_SIDE_IN) * 72
+    return min(1.0, math.floor(100 * printable_pt / sheet_pt) / 100)
+
+
+def page_room(widths: Sequence[float]) -> float:
+    """Row height, in sheet points, that one printed A4 landscape page holds."""
+    printable_pt = (A4_SHORT_IN - MARGIN_TOP_IN - MARGIN_BOTTOM_IN) * 72
+    return printable_pt / print_scale(widths) * PAGE_SAFETY
+
+
+class PageFlow:
+    """Where to break pages so that a problem's merged rows stay on one page when they can:
+    feed it each block's height; it answers whether to break before that block."""
+
+    def __init__(self, room: float, repeated: float, used: float) -> None:
+        self.room = room
+        self.repeated = repeated  # the header row printed again on every page
+        self.used = used
+
+    def break_before(self, height: float) -> bool:
+        """True when the block does not fit the rest of this page but fits a fresh one."""
+        fresh = self.room - self.repeated
+        if self.used + height > self.room and height <= fresh and self.used > self.repeated:
+            self.used = self.repeated + height
+            return True
+        self.used += height
+        while self.used > self.room:  # a block taller than a page flows on
+            self.used -= fresh
+        return False
+
+
+class HeightPlanner:
+    """Row heights for the lines of one problem: each line as tall as its tallest own cell,
+    then grown evenly until the merged problem cells fit across them."""
+
+    def __init__(self, widths: Sequence[float], merged: Sequence[bool], font_pt: float) -> None:
+        self.caps = [capacity(w, font_pt) for w in widths]
+        self.merged = list(merged)
+        self.font_pt = font_pt
+
+    def heights(self, lines: Sequence[Sequence[str]]) -> list[float]:
+        """Heights in points, one per line, each capped at Excel's row limit."""
+        own = [self._height(texts, own_only=len(lines) > 1) for texts in lines]
+        if len(lines) > 1:
+            shared = self._shared_height(lines[0])
+            total = sum(own)
+            if shared > total:
+                extra = (shared - total) / len(own)
+                own = [h + extra for h in own]
+        return [min(MAX_ROW_PT, round(h, 1)) for h in own]
+
+    def _height(self, texts: Sequence[str], own_only: bool) -> float:
+        most = 1
+        for text, cap, merged in zip(texts, self.caps, self.merged):
+            if text and not (own_only and merged):
+                most = max(most, line_count(text, cap))
+        return lines_height(most, self.font_pt)
+
+    def _shared_height(self, texts: Sequence[str]) -> float:
+        most = 1
+        for text, cap, merged in zip(texts, self.caps, self.merged):
+            if text and merged:
+                most = max(most, line_count(text, cap))
+        return lines_height(most, self.font_pt)

@@ -1,0 +1,190 @@
+"""Write one ledger sheet in openpyxl's streaming (write-only) mode: title, 填报单位 line,
+header repeated on every page, one row per measure with the problem's cells merged, the hidden
+round-trip id columns, the signature block, and A4-landscape print settings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook import Workbook
+
+from tracker.excel.export_options import ID_HEADERS, Column, ExportOptions, Level
+from tracker.excel.export_rows import LedgerBlock
+from tracker.excel.layout import (
+    MARGIN_BOTTOM_IN,
+    MARGIN_FOOTER_IN,
+    MARGIN_SIDE_IN,
+    MARGIN_TOP_IN,
+    HeightPlanner,
+    PageFlow,
+    lines_height,
+    page_room,
+)
+from tracker.excel.styles import LedgerStyles
+from tracker.excel.writer_stream import StreamSheet
+from tracker.summary import cn_date
+
+HEADER_ROW = 3  # title on 1, 填报单位/填报日期 on 2
+FOOTER_TEXT = "第 &P 页 共 &N 页"
+ID_WIDTH = 10
+PAPER_A4 = "9"  # ECMA-376 paper size code
+
+
+def text_cell(ws: Any, value: str, style: Any) -> WriteOnlyCell:
+    """A styled cell that is always text: user text starting with = + - @ never becomes a
+    formula (and #N/A never an error value)."""
+    cell = WriteOnlyCell(ws)
+    cell._value = value if value else None
+    cell.data_type = "s"
+    if style is not None:
+        cell._style = style
+    return cell
+
+
+def number_cell(ws: Any, value: int | None, style: Any) -> WriteOnlyCell:
+    """A styled numeric cell (the hidden ids and versions)."""
+    cell = WriteOnlyCell(ws)
+    cell._value = value
+    cell.data_type = "n"
+    if style is not None:
+        cell._style = style
+    return cell
+
+
+def setup_page(ws: Any, header_row: int | None, landscape: bool = True) -> None:
+    """A4 landscape, one page wide, header row repeated, page numbers in the footer, panes
+    frozen under the header. Must run before the first row is appended."""
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.paperSize = PAPER_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = MARGIN_SIDE_IN
+    ws.page_margins.top = MARGIN_TOP_IN
+    ws.page_margins.bottom = MARGIN_BOTTOM_IN
+    ws.page_margins.header = MARGIN_FOOTER_IN
+    ws.page_margins.footer = MARGIN_FOOTER_IN
+    ws.oddFooter.center.text = FOOTER_TEXT
+    ws.oddFooter.center.size = 10
+    if header_row is not None:
+        ws.print_title_rows = f"{header_row}:{header_row}"
+        ws.freeze_panes = f"A{header_row + 1}"
+
+
+class LedgerSheetWriter:
+    """Streams one ledger sheet; call ``write(blocks)`` once."""
+
+    def __init__(
+        self, wb: Workbook, name: str, title: str, columns: Sequence[Column],
+        widths: Sequence[float], options: ExportOptions, styles: LedgerStyles,
+    ) -> None:
+        self.ws = StreamSheet.add_to(wb, name)
+        self.title = title
+        self.columns = list(columns)
+        self.options = options
+        self.styles = styles
+        self.n = len(columns)
+        self.merged_cols = [i for i, c in enumerate(columns) if c.level is Level.PROBLEM]
+        self.planner = HeightPlanner(widths, [c.level is Level.PROBLEM for c in columns],
+                                     options.font_size)
+        self.body_styles = styles.column_styles([c.key for c in columns])
+        self.status_col = next((i for i, c in enumerate(columns) if c.key == "status"), None)
+        self.row = 0
+        self.rows_written = 0
+        self.room = page_room(widths)
+        self.flow: PageFlow | None = None
+        dims = self.ws.column_dimensions
+        for i, w in enumerate(widths, start=1):
+            dims[get_column_letter(i)].width = w
+        for i in range(self.n + 1, self.n + 1 + len(ID_HEADERS)):
+            dims[get_column_letter(i)].width = ID_WIDTH
+            dims[get_column_letter(i)].hidden = True
+        setup_page(self.ws, HEADER_ROW)
+
+    def _append(self, cells: list[Any], height: float | None = None) -> None:
+        self.row += 1
+        if height is not None:
+            self.ws.row_dimensions[self.row].height = height
+        self.ws.append(cells)
+        if height is not None:  # streamed rows need not keep their dimension object
+            del self.ws.row_dimensions[self.row]
+
+    def _merge(self, first_col: int, first_row: int, last_col: int, last_row: int) -> None:
+        self.ws.merge(first_col, first_row, last_col, last_row)
+
+    def _pair_line(self, left: str, right: str, right_style: Any) -> None:
+        """Two texts on one row, each merged across half the table (one cell if too narrow)."""
+        ws, st, n = self.ws, self.styles, self.n
+        height = lines_height(1, self.options.font_size + 1) + 4
+        if n < 2:
+            self._append([text_cell(ws, f"{left}　　{right}", st.meta_left)], height)
+            return
+        half = n // 2
+        row = [text_cell(ws, left, st.meta_left)] + [None] * (half - 1)
+        self._append(row + [text_cell(ws, right, right_style)], height)
+        if half > 1:
+            self._merge(1, self.row, half, self.row)
+        if n - half > 1:
+            self._merge(half + 1, self.row, n, self.row)
+
+    def write_head(self) -> None:
+        """Title, 填报单位/填报日期 line and the bordered header (with the hidden id headers)."""
+        st, ws, n = self.styles, self.ws, self.n
+        self._append([text_cell(ws, self.title, st.title)], self.options.title_size * 2.0)
+        self._merge(1, 1, n, 1)
+        self._pair_line(f"填报单位：{self.options.org}", f"填报日期：{cn_date(self.options.day)}",
+                        st.meta_right)
+        head = [text_cell(ws, c.header, st.header) for c in self.columns]
+        head += [text_cell(ws, h, st.plain) for h in ID_HEADERS]
+        height = max(self.planner.heights([[c.header for c in self.columns]])[0],
+                     lines_height(1, self.options.font_size + 0.5))
+        self._append(head, height)
+        used = self.options.title_size * 2.0 + lines_height(1, self.options.font_size + 1) + 4
+        self.flow = PageFlow(self.room, height, used + height)
+
+    def write_block(self, block: LedgerBlock) -> None:
+        """The lines of one problem, its problem-level cells merged across them."""
+        ws, st = self.ws, self.styles
+        heights = self.planner.heights([line.texts for line in block.lines])
+        if self.flow is not None and self.flow.break_before(sum(heights)):
+            self.ws.page_break_after(self.row)
+        first = self.row + 1
+        for k, (line, height) in enumerate(zip(block.lines, heights)):
+            cells = []
+            for i, (text, style) in enumerate(zip(line.texts, self.body_styles)):
+                if i == self.status_col:
+                    style = st.status_style(line.status, line.overdue)
+                keep = k == 0 or self.columns[i].level is Level.MEASURE
+                cells.append(text_cell(ws, text if keep else "", style))
+            cells += [number_cell(ws, line.problem_id, st.plain),
+                      number_cell(ws, line.measure_id, st.plain),
+                      number_cell(ws, line.problem_version, st.plain),
+                      number_cell(ws, line.measure_version, st.plain)]
+            self._append(cells, height)
+        if len(block.lines) > 1:
+            for i in self.merged_cols:
+                self._merge(i + 1, first, i + 1, self.row)
+        self.rows_written += len(block.lines)
+
+    def write_foot(self) -> None:
+        """The 填报人 / 联系电话 block under the table."""
+        self._append([], lines_height(1, self.options.font_size))
+        self._pair_line(f"填报人：{self.options.filler}", f"联系电话：{self.options.phone}",
+                        self.styles.meta_left)
+
+    def write(self, blocks: Iterable[LedgerBlock],
+              tick: Callable[[int], None] | None = None) -> int:
+        """Write the whole sheet; ``tick(problems_done)`` after each problem. Returns rows."""
+        self.write_head()
+        done = 0
+        for block in blocks:
+            self.write_block(block)
+            done += 1
+            if tick is not None:
+                tick(done)
+        self.write_foot()
+        return self.rows_written
