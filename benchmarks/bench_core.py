@@ -1,0 +1,87 @@
+"""Core figures: building ledgers, `rectify summary`/`list`, search and sort against raw SQL."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from pathlib import Path
+
+from benchmarks.harness import Result, paired, wall
+from tracker.db.engine import open_ledger
+from tracker.domain import ProblemFilter
+from tracker.services.queries import problem_ids
+
+RECTIFY = [sys.executable, "-m", "ui.launch"]
+KEYSTROKES = ["食", "食堂", "食堂食", "食堂食品", "食堂食品留样"]
+SORTS = {
+    "deadline": "ORDER BY p.deadline IS NULL, p.deadline, p.seq, p.id",
+    "lead_unit": "ORDER BY u.name, p.seq, p.id",
+    "status": ("ORDER BY CASE p.status WHEN 'not_started' THEN 0 WHEN 'in_progress' THEN 1 "
+               "WHEN 'ongoing' THEN 2 WHEN 'done' THEN 3 WHEN 'closed' THEN 4 ELSE 9 END, "
+               "p.seq, p.id"),
+}
+
+
+def build(path: Path, n: int) -> Result:
+    """`rectify demo --problems N` into a fresh file."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    took = wall([*RECTIFY, "--db", str(path), "demo", "--problems", str(n)])
+    return Result("生成示例台账 rectify demo", f"{n:,}", took, None, "s", "< 60 s",
+                  took < 60)
+
+
+def cli(path: Path, n: int) -> list[Result]:
+    """Whole `rectify summary` and `rectify list` commands, beside a bare Python+sqlite3
+    process that reads the same rows (so interpreter start-up is in both)."""
+    out = []
+    base_code = ("import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); "
+                 "r=c.execute('SELECT p.seq, p.description, p.status, p.deadline_text, "
+                 "u.name FROM problem p LEFT JOIN unit u ON u.id=p.lead_unit_id "
+                 "ORDER BY p.source_id, p.seq').fetchall(); "
+                 "sys.stdout.write('\\n'.join('%s %s %s %s %s' % x for x in r))")
+    for sub in ("summary", "list"):
+        ours = min(wall([*RECTIFY, "--db", str(path), sub]) for _ in range(3))
+        base = min(wall([sys.executable, "-c", base_code, str(path)]) for _ in range(3))
+        out.append(Result(f"rectify {sub}", f"{n:,}", ours, base, "s", "≤ 1 s", ours <= 1.0))
+    return out
+
+
+def search_and_sort(path: Path, n: int) -> list[Result]:
+    """What the table runs per keystroke and per sort click, against the raw SQL it issues."""
+    ledger = open_ledger(path, read_only=True)
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    results = []
+    try:
+        worst_o = worst_b = 0.0
+        for text in KEYSTROKES:
+            flt = ProblemFilter(text=text)
+
+            def ours() -> object:
+                return problem_ids(ledger, flt)
+
+            def base() -> object:
+                return conn.execute(
+                    "SELECT id FROM problem WHERE search_text LIKE ? ESCAPE '\\' "
+                    "ORDER BY source_id, seq, id", (f"%{text}%",)).fetchall()
+
+            o, b = paired(ours, base)
+            worst_o, worst_b = max(worst_o, o), max(worst_b, b)
+        results.append(Result("搜索（每次按键，最慢一次）", f"{n:,}", worst_o * 1000,
+                              worst_b * 1000, "ms", "≤ 100 ms", worst_o <= 0.1))
+        for key, order in SORTS.items():
+            def ours_sort(key: str = key) -> object:
+                return problem_ids(ledger, ProblemFilter(), sort=key)
+
+            def base_sort(order: str = order) -> object:
+                return conn.execute(
+                    "SELECT p.id FROM problem p LEFT JOIN unit u ON u.id = p.lead_unit_id "
+                    + order).fetchall()
+
+            o, b = paired(ours_sort, base_sort)
+            results.append(Result(f"排序：{key}", f"{n:,}", o * 1000, b * 1000, "ms",
+                                  "≤ 100 ms", o <= 0.1))
+    finally:
+        conn.close()
+        ledger.close()
+    return results

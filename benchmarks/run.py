@@ -1,0 +1,102 @@
+"""`python -m benchmarks.run`: build ledgers of 1k/10k/100k problems and measure every figure
+of the Benchmarks issue beside its baseline in the same run; write docs/benchmarks.md."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from benchmarks import bench_core
+from benchmarks.harness import ROOT, Result
+
+SECTIONS: list[tuple[str, Callable[[Path, int, bool], list[Result]]]] = []
+
+
+def section(name: str) -> Callable[[Callable[[Path, int, bool], list[Result]]],
+                                   Callable[[Path, int, bool], list[Result]]]:
+    """Register a benchmark section run on every ledger size."""
+    def wrap(fn: Callable[[Path, int, bool], list[Result]]
+             ) -> Callable[[Path, int, bool], list[Result]]:
+        SECTIONS.append((name, fn))
+        return fn
+    return wrap
+
+
+@section("core")
+def _core(path: Path, n: int, largest: bool) -> list[Result]:
+    out = bench_core.cli(path, n)
+    if largest:
+        out += bench_core.search_and_sort(path, n)
+    return out
+
+
+def _fmt(value: float | None, unit: str) -> str:
+    if value is None:
+        return "—"
+    if unit == "ms":
+        return f"{value:.1f} ms"
+    if unit == "MB":
+        return f"{value:.0f} MB"
+    return f"{value:.2f} s"
+
+
+def table(results: list[Result]) -> str:
+    """Markdown table of results."""
+    lines = ["| 测量 | 规模 | 本程序 | 基线（同一次运行） | 比值 | 目标 | 达标 |",
+             "|---|---|---|---|---|---|---|"]
+    for r in results:
+        ratio = f"{r.ratio:.2f}×" if r.ratio is not None else "—"
+        met = {True: "✅", False: "❌", None: "—"}[r.met]
+        note = f" {r.note}" if r.note else ""
+        lines.append(f"| {r.name}{note} | {r.scale} | {_fmt(r.ours, r.unit)} | "
+                     f"{_fmt(r.baseline, r.unit)} | {ratio} | {r.target} | {met} |")
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    """One line describing where the figures were taken."""
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    return (f"{platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} 核, "
+            f"运行开始时负载 {load:.2f}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmarks and write the table."""
+    p = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
+    p.add_argument("--sizes", default="1000,10000,100000",
+                   help="ledger sizes, comma-separated (default 1000,10000,100000)")
+    p.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"),
+                   help="where to write the Markdown table ('-' prints it only)")
+    p.add_argument("--workdir", help="folder for the generated ledgers (default: a temp folder)")
+    args = p.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    started = dt.datetime.now()
+    header = machine()
+    results: list[Result] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(args.workdir or tmp)
+        work.mkdir(parents=True, exist_ok=True)
+        for n in sizes:
+            path = work / f"ledger-{n}.sqlite"
+            results.append(bench_core.build(path, n))
+            for name, fn in SECTIONS:
+                print(f"[{n:,}] {name} …", file=sys.stderr, flush=True)
+                results += fn(path, n, n == max(sizes))
+    text = (f"# 性能测量\n\n日期：{started:%Y-%m-%d %H:%M}；机器：{header}\n\n"
+            f"命令：`python -m benchmarks.run --sizes {args.sizes}`\n\n{table(results)}\n")
+    if args.out == "-":
+        print(text)
+    else:
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(text)
+    return 0 if all(r.met is not False for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
