@@ -124,6 +124,40 @@ def as_clerk_read_only(path: str) -> None:
     say(json.dumps(result, ensure_ascii=False))
 
 
+def import_files(path: str, *files: str) -> None:
+    """Import each file as the window would (Excel: plan, then write; reports: read, parse),
+    one JSON line each: refused or not, the message, seconds taken, peak memory so far."""
+    import resource
+
+    from tracker.errors import TrackerError
+    from tracker.excel.import_plan import build_plan
+    from tracker.report import parse_report_text, read_report_file
+    from tracker.services.imports import apply_plan
+
+    # A bomb that got through must fail here, not swap the test machine to a halt.
+    resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
+    led = open_ledger(path, user="导入测试", auto_backup=False)
+    for name in files:
+        start = time.perf_counter()
+        result: dict[str, object] = {"file": os.path.basename(name)}
+        try:
+            if name.endswith((".docx", ".doc")):
+                parse_report_text(read_report_file(name))
+            else:
+                apply_plan(led, build_plan(led, name))
+            result["refused"] = False
+        except TrackerError as exc:
+            full = getattr(exc, "full_text", None)
+            result.update(refused=True, error=type(exc).__name__,
+                          message=full() if callable(full) else exc.message)
+        except Exception as exc:  # the test fails on any of these
+            result.update(refused=False, error=f"unexpected {type(exc).__name__}", message=str(exc))
+        result["seconds"] = round(time.perf_counter() - start, 3)
+        result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+        say(json.dumps(result, ensure_ascii=False))
+    led.close()
+
+
 # ------------------------------------------------------------------ crash worker
 
 
@@ -245,6 +279,7 @@ COMMANDS = {
     "threads": lambda a: threads(a[0], int(a[1]), int(a[2])),
     "seed": lambda a: seed_edit_groups(a[0]),
     "readonly": lambda a: as_clerk_read_only(a[0]),
+    "import-files": lambda a: import_files(a[0], *a[1:]),
     "zygote": lambda a: zygote(a[0]),
 }
 
