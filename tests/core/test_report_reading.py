@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 
 import docx
+import docx.document
 import pytest
 
 from tracker.errors import ImportRejected
@@ -176,6 +177,36 @@ def test_docx_without_numbering_typed_markers(tmp_path: Path) -> None:
     path = tmp_path / "plain.docx"
     d.save(str(path))
     _check(read_report_file(path))
+
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _use_chinese_list_numbers(d: docx.document.Document, style: str) -> None:
+    """Make ``style``'s first list level read （一）（二）… as Chinese Word templates do."""
+    num_id = d.styles[style].element.find(f"{W}pPr/{W}numPr/{W}numId").get(f"{W}val")
+    root = d.part.numbering_part.element
+    num = next(n for n in root.findall(f"{W}num") if n.get(f"{W}numId") == num_id)
+    abstract_id = num.find(f"{W}abstractNumId").get(f"{W}val")
+    abstract = next(a for a in root.findall(f"{W}abstractNum") if a.get(f"{W}abstractNumId") == abstract_id)
+    lvl = next(lv for lv in abstract.findall(f"{W}lvl") if lv.get(f"{W}ilvl") == "0")
+    lvl.find(f"{W}numFmt").set(f"{W}val", "chineseCounting")
+    lvl.find(f"{W}lvlText").set(f"{W}val", "（%1）")
+
+
+def test_docx_chinese_automatic_numbering(tmp_path: Path) -> None:
+    d = docx.Document()
+    _use_chinese_list_numbers(d, "List Number")
+    d.add_paragraph("三、存在问题")
+    d.add_paragraph("城区学位不足，大班额现象仍然存在。", style="List Number")
+    d.add_paragraph("乡村教师补充困难。", style="List Number")
+    path = tmp_path / "numbered.docx"
+    d.save(str(path))
+    text = read_report_file(path)
+    assert "（一）城区学位不足，大班额现象仍然存在。" in text.split("\n")
+    assert "（二）乡村教师补充困难。" in text.split("\n")
+    r = parse_report_text(text)
+    assert [p.description for p in r.problems] == ["城区学位不足，大班额现象仍然存在。", "乡村教师补充困难。"]
 
 
 def test_chinese_number_formats() -> None:

@@ -257,3 +257,39 @@ def test_indicator_table_is_not_problems() -> None:
     )
     r = parse_report_text(text)
     assert r.problems == ()
+
+
+def test_problem_running_over_several_paragraphs_stays_whole() -> None:
+    r = parse_report_text("三、存在问题\n1.学位不足。\n城区小学平均班额超过55人。\n2.教师缺编。\n")
+    assert descriptions(r) == ["学位不足。\n城区小学平均班额超过55人。", "教师缺编。"]
+
+
+def test_area_named_inside_the_item() -> None:
+    r = parse_report_text(
+        "二、存在的主要问题\n（一）党的领导方面。个别乡镇党委对教育工作研究不够。\n（二）教育经费方面。生均公用经费拨付不及时。\n"
+    )
+    assert [p.category for p in r.problems] == ["党的领导", "教育经费保障"]
+
+
+def test_feedback_without_heading_and_quote_inside_the_phrase() -> None:
+    r = parse_report_text(
+        "针对督导反馈的“学校食堂管理不规范”问题，我局立即开展专项整治，完善食堂管理制度。\n"
+        "针对“校园安保力量不足”问题，一是增配保安；二是安装一键报警。\n"
+    )
+    assert descriptions(r) == ["学校食堂管理不规范", "校园安保力量不足"]
+    assert measures(r) == [["我局立即开展专项整治，完善食堂管理制度。"], ["增配保安", "安装一键报警。"]]
+
+
+def test_chapter_parts_and_dun_items() -> None:
+    r = parse_report_text(
+        "第一部分 基本情况\n我县教育发展良好。\n第三部分 存在的问题\n"
+        "一、学前教育资源不足，公办园占比低，部分乡镇没有公办中心园。\n二、教师队伍老化严重，乡村教师平均年龄超过50岁。\n"
+        "第四部分 下一步工作打算\n一、新建公办幼儿园。\n二、招聘年轻教师。\n"
+    )
+    assert measures(r) == [["新建公办幼儿园。"], ["招聘年轻教师。"]]
+    assert [p.category for p in r.problems] == ["学前教育", "教师队伍"]
+
+
+def test_mentions_of_problems_in_body_text_are_not_a_section() -> None:
+    r = parse_report_text("一、工作情况\n我县针对存在问题开展了整改，存在问题已基本解决。\n")
+    assert r.problems == () and r.message == NO_SECTION

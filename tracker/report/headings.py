@@ -122,6 +122,8 @@ def is_heading(text: str, md_level: int, bold: bool) -> bool:
         return True
     if _INNER_COLON.search(text[:-1]):
         return False  # "1.深化职业教育方面:…" is an item with a lead, not a title
+    if text[-1] in "。." and role_of(text) not in (PROBLEM, MEASURE, MIXED):
+        return False  # "1.学位不足。" is a sentence: a short item, not a title
     marker = mk.marker_at_start(text)
     if marker is not None and marker.kind in _LEVEL_BY_KIND:
         return True

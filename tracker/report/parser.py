@@ -31,6 +31,7 @@ FAILED = "无法解析这份文档的文字，没有识别出问题。请另存�
 _NORM = re.compile(r"[\W_]+")
 # Unquoted 针对…的问题 must name something, not point back ("针对上述问题").
 _VAGUE = re.compile(r"(?:上述|以上|这些|此|存在|反馈|发现|督导|检查|评估|指出|有关|相关|该)")
+_QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,})[”\"」』]")
 _TITLE_WORDS = re.compile(r"报告|意见|通报|通知|函|反馈|情况|台账|清单|总结|问题")
 _TITLE_END = re.compile(r"(?:报告|意见|通报|通知|函|清单|台账|总结)$")
 _SECTION_ROLES = (hd.PROBLEM, hd.MEASURE, hd.MIXED)
@@ -151,7 +152,12 @@ def _feedback(item: str) -> tuple[str, list[str]] | None:
     desc = (m.group(1) or "").strip()
     if not desc:
         desc = (m.group(2) or "").strip()
-        if len(desc) < 4 or _VAGUE.match(desc):
+        quoted = _QUOTED.search(desc)
+        if quoted:
+            desc = quoted.group(1).strip()  # "督导反馈的“X”问题": the problem is X
+        elif len(desc) < 4 or _VAGUE.match(desc):
+            return None
+        if not desc:
             return None
     rest = item[m.end():]
     return desc, split_items([rest], paragraph_items=False) if rest.strip() else []
