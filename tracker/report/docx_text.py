@@ -53,7 +53,9 @@ def check_docx_package(path: Path) -> None:
                     _check_xml(z.read(info), name)
     except ImportRejected:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, KeyError, EOFError, RuntimeError, ValueError) as exc:
+    except (
+        zipfile.BadZipFile, zipfile.LargeZipFile, OSError, KeyError, EOFError, RuntimeError, ValueError
+    ) as exc:
         raise ImportRejected(f"“{name}”已损坏，无法作为 Word 文档打开。{_RESAVE}。") from exc
 
 

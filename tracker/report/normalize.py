@@ -48,7 +48,8 @@ _CLOSERS = "”’」』)）》】]\"' "
 _TITLE_END = re.compile(r"(?:报告|意见|通知|通报|函|决定|方案|请示|批复|纪要|清单|台账)$")
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 _SENTENCE_PUNCT = re.compile(r"[，,、；;：:。（(“\"]")
-_DATE = re.compile(r"[0-9０-９〇零一二三四五六七八九十]{2,4}\s?年\s?[0-9０-９一二三四五六七八九十]{1,3}\s?月(?:\s?[0-9０-９一二三四五六七八九十]{1,3}\s?日)?")
+_NUMERAL = "[0-9０-９〇零一二三四五六七八九十]"
+_DATE = re.compile(rf"{_NUMERAL}{{2,4}}\s?年\s?{_NUMERAL}{{1,3}}\s?月(?:\s?{_NUMERAL}{{1,3}}\s?日)?")
 
 
 def _strip_emphasis(line: str) -> tuple[str, bool]:
