@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
 from tracker.cli.common import ledger_from
-from tracker.db.engine import default_ledger_path
-from tracker.excel.import_plan import ImportOptions, build_plan
+from tracker.db.engine import Ledger, default_ledger_path, open_ledger
+from tracker.excel.import_plan import ImportOptions, ImportPlan, build_plan
 from tracker.excel.roundtrip import KEEP_LEDGER, RESOLUTIONS, TAKE_FILE
 from tracker.services.imports import apply_plan, unresolved
 
@@ -33,38 +34,52 @@ def register(sub: Any) -> None:
 
 def cmd_import_excel(args: argparse.Namespace) -> int:
     """Check the whole file, show what will change, then import it in one transaction."""
-    options = ImportOptions(sheet=args.sheet, source=args.source,
-                            blank_continues=args.blank_continues)
-    # A dry run never writes; a ledger that does not exist yet is simply empty.
     target = Path(args.db).expanduser() if getattr(args, "db", None) else default_ledger_path()
-    ledger = ledger_from(args, read_only=args.dry_run and target.exists())
+    if args.dry_run and not target.exists():
+        # Checking a file against a ledger that does not exist yet: an empty one, thrown away.
+        with tempfile.TemporaryDirectory() as tmp:
+            ledger = open_ledger(Path(tmp) / "dry-run.sqlite")
+            try:
+                return _run(args, ledger)
+            finally:
+                ledger.close()
+    ledger = ledger_from(args, read_only=args.dry_run)
     try:
-        plan = build_plan(ledger, args.file, options)
-        if plan.errors:
-            raise plan.rejection()
-        for sheet in plan.sheets:
-            if sheet.skipped and len(plan.sheets) > 1:
-                print(f"跳过工作表“{sheet.name}”：{sheet.skipped}")
-        for f in plan.warnings:
-            where = f"工作表“{f.sheet}”" + (f"第{f.row}行" if f.row else "") + (
-                f"{f.column}列" if f.column else "")
-            print(f"提醒：{where}：{f.message}")
-        if plan.updates:
-            print("文件中的修改：")
-            for u in plan.updates:
-                print(u.describe())
-        print(plan.summary())
-        if args.dry_run:
-            print("（--dry-run：未写入台账）")
-            return 0
-        waiting = unresolved(plan, args.resolve)
-        if waiting:
-            print(f"rectify: 有 {len(waiting)} 处内容在导出后已在台账中修改过，文件里也改了（见上方【冲突】）。"
-                  f"没有导入任何内容。请加 --resolve {KEEP_LEDGER}（保留台账）或 --resolve "
-                  f"{TAKE_FILE}（采用文件）后重新运行。", file=sys.stderr)
-            return EXIT_CONFLICT
-        result = apply_plan(ledger, plan, args.resolve)
+        return _run(args, ledger)
     finally:
         ledger.close()
-    print(result.summary())
+
+
+def _print_plan(plan: ImportPlan) -> None:
+    for sheet in plan.sheets:
+        if sheet.skipped and len(plan.sheets) > 1:
+            print(f"跳过工作表“{sheet.name}”：{sheet.skipped}")
+    for f in plan.warnings:
+        where = f"工作表“{f.sheet}”" + (f"第{f.row}行" if f.row else "") + (
+            f"{f.column}列" if f.column else "")
+        print(f"提醒：{where}：{f.message}")
+    if plan.updates:
+        print("文件中的修改：")
+        for u in plan.updates:
+            print(u.describe())
+    print(plan.summary())
+
+
+def _run(args: argparse.Namespace, ledger: Ledger) -> int:
+    options = ImportOptions(sheet=args.sheet, source=args.source,
+                            blank_continues=args.blank_continues)
+    plan = build_plan(ledger, args.file, options)
+    if plan.errors:
+        raise plan.rejection()
+    _print_plan(plan)
+    if args.dry_run:
+        print("（--dry-run：未写入台账）")
+        return 0
+    waiting = unresolved(plan, args.resolve)
+    if waiting:
+        print(f"rectify: 有 {len(waiting)} 处内容在导出后已在台账中修改过，文件里也改了（见上方【冲突】）。"
+              f"没有导入任何内容。请加 --resolve {KEEP_LEDGER}（保留台账）或 --resolve "
+              f"{TAKE_FILE}（采用文件）后重新运行。", file=sys.stderr)
+        return EXIT_CONFLICT
+    print(apply_plan(ledger, plan, args.resolve).summary())
     return 0

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from defusedxml.common import DefusedXmlException
 from openpyxl import load_workbook
 from openpyxl.utils.cell import range_boundaries
 
@@ -180,11 +181,21 @@ def _reading_guard(path: Path, sheet: str = "") -> Iterator[None]:
         raise _reject(path, "文件太大，内存不足，无法读取。") from exc
     except Exception as exc:  # openpyxl raises many types on a damaged file
         where = f"工作表“{sheet}”" if sheet else "文件"
-        name = type(exc).__name__
-        if "Forbidden" in name or "DTD" in name or "Entities" in name:
+        if _is_xml_attack(exc):
             raise _reject(path, f"{where}含有 DTD/实体定义（疑似“XML 炸弹”），已拒绝读取。") from exc
-        raise _reject(path, f"{where}已损坏或格式不受支持，无法读取（{name}）。"
+        raise _reject(path, f"{where}已损坏或格式不受支持，无法读取（{type(exc).__name__}）。"
                             "请在 Excel 或 WPS 中打开后另存为 .xlsx 再试。") from exc
+
+
+def _is_xml_attack(exc: BaseException | None) -> bool:
+    """True when defusedxml refused the XML, even wrapped by openpyxl in a ValueError."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, DefusedXmlException):
+            return True
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return False
 
 
 def open_workbook(path: str | os.PathLike[str]) -> WorkbookData:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tracker.deadlines import Deadline, format_date_cn
-from tracker.domain import MeasureRow, ProblemInput, ProblemRow, Status
+from tracker.domain import MeasureRow, ProblemInput, ProblemRow
 from tracker.excel.cells import NoteLine, cell_text
 from tracker.excel.export_rows import deadline_words, progress_words
 from tracker.excel.import_rows import Finding, RowCells, RowGroup, parse_id

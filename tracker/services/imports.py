@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tracker.db.engine import Ledger
@@ -205,9 +205,9 @@ def apply_plan(
         planned_sources, source_ids, sources_created = _sources(s, plan)
         writer = BulkProblemWriter(s, today)
         tick("正在导入问题…", force=True)
-        for p in [*plan.problems, *recreate]:
-            src = planned_sources[p.source]
-            writer.add(p, source_ids[p.source], src.use_file_seq)
+        for planned in [*plan.problems, *recreate]:
+            src = planned_sources[planned.source]
+            writer.add(planned, source_ids[planned.source], src.use_file_seq)
             done += 1
             tick(f"正在导入问题（{done}/{total}）…")
         writer.flush()
