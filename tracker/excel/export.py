@@ -48,7 +48,7 @@ _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 @dataclass(frozen=True)
 class ExportResult:
-    """What was written: the file, how many problems and rows, and the sheet names."""
+    """What was written: the file, the main sheet's problems and rows, and the sheet names."""
 
     path: Path
     problems: int
@@ -110,12 +110,12 @@ def _write_marker(wb: Workbook, ledger: Ledger) -> None:
 def _discard(wb: Workbook) -> None:
     """Close and delete the temporary files of sheets already streamed (cancel or error)."""
     for ws in wb._sheets:
-        writer = getattr(ws, "_writer", None)
-        if writer is not None:
-            with suppress(Exception):
-                writer.close()
-            with suppress(OSError, ValueError):
-                writer.cleanup()
+        if getattr(ws, "_writer", None) is None:
+            continue  # never started: no file
+        with suppress(Exception):  # ends the row stream first, then the file, in order
+            ws.close()
+        with suppress(OSError, ValueError):
+            ws._writer.cleanup()
 
 
 def save_workbook(wb: Workbook, path: Path) -> None:
@@ -174,7 +174,9 @@ def export_ledger(
                 if progress is not None and (n % TICK_EVERY == 0):
                     progress(base + n, total, f"正在写入工作表“{name}”…")
 
-            rows += writer.write(_blocks(ledger, sheet, columns, day), tick)
+            written = writer.write(_blocks(ledger, sheet, columns, day), tick)
+            if sheet is sheets[0]:  # unit sheets repeat the main sheet's rows
+                rows = written
             done += len(sheet.selection)
         if options.stats:
             summary = ledger_summary(ledger, flt, day)
