@@ -243,3 +243,35 @@ def test_edited_real_reports_always_parse(sample: Path) -> None:
         assert report.message != FAILED, f"mutant {n} of {sample}"
         assert all(p.description.strip() for p in report.problems)
         assert time.perf_counter() - start < 5.0
+
+
+def _report_docx(text: str) -> bytes:
+    import io
+
+    import docx
+
+    document = docx.Document()
+    for line in text.splitlines()[:150]:
+        document.add_paragraph(line)
+    buf = io.BytesIO()
+    document.save(buf)
+    return buf.getvalue()
+
+
+@pytest.mark.skipif(not SAMPLES.exists(), reason="the shared sample reports are not here")
+def test_damaged_word_reports_are_read_or_refused_by_name(tmp_path: Path) -> None:
+    # Before the fix about half of these escaped as zlib.error (damaged deflate data).
+    data = _report_docx((SAMPLES / "report-zhongwei-2021.txt").read_text(encoding="utf-8"))
+    rng = random.Random(5)
+    for n in range(60):
+        b = bytearray(data)
+        for _ in range(rng.randint(1, 20)):
+            b[rng.randrange(len(b))] = rng.randrange(256)
+        path = tmp_path / f"损坏报告{n}.docx"
+        path.write_bytes(bytes(b))
+        try:
+            text = read_report_file(path)
+        except ImportRejected as exc:
+            assert path.name in exc.message
+            continue
+        assert parse_report_text(text).message != FAILED
