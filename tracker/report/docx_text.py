@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +55,8 @@ def check_docx_package(path: Path) -> None:
     except ImportRejected:
         raise
     except (
-        zipfile.BadZipFile, zipfile.LargeZipFile, OSError, KeyError, EOFError, RuntimeError, ValueError
+        zipfile.BadZipFile, zipfile.LargeZipFile, OSError, KeyError, EOFError, RuntimeError, ValueError,
+        zlib.error,  # damaged deflate data inside an intact zip directory
     ) as exc:
         raise ImportRejected(f"“{name}”已损坏，无法作为 Word 文档打开。{_RESAVE}。") from exc
 

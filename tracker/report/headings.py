@@ -19,6 +19,7 @@ PROBLEM_KEYWORDS: tuple[str, ...] = (
     "问题与不足", "问题及不足", "不足和问题", "问题和困难", "困难和问题", "问题与困难", "不足之处",
     "存在的不足", "存在不足", "自查问题", "反馈问题", "反馈的问题", "发现的问题", "发现问题",
     "问题清单", "问题及原因", "问题和短板", "短板和不足", "薄弱环节", "差距和不足", "不足与差距",
+    "存在的短板", "短板弱项", "短板和弱项", "问题短板",
 )
 # A heading that is nothing but one of these words also opens a problem section.
 PROBLEM_WORDS: frozenset[str] = frozenset({"问题", "不足", "主要不足", "问题清单"})

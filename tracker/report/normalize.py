@@ -34,7 +34,8 @@ _BREAKS = re.compile(r"\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
 # Invisible characters Word and web pages leave behind, and controls no text should hold.
 _INVISIBLE = re.compile(r"[\ufeff\u200b-\u200d\u2060\u00ad\x00-\x08\x0e-\x1f\x7f\ud800-\udfff]")
 _SPACES = " \t\u3000\u00a0"
-_MD_HEADING = re.compile(r"(#{1,6})\s*")
+# "## 标题" (or "##标题" from careless converters), but not "#3教学楼".
+_MD_HEADING = re.compile(r"(#{1,6})(?:\s+|(?=[^\s#0-9０-９]))")
 _MD_TRAILING = re.compile(r"\s+#+$")
 _RULE = re.compile(r"[-*_=\s]{3,}")
 _STARS = re.compile(r"\*+")
