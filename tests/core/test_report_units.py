@@ -246,3 +246,8 @@ def test_achievement_sentence_mentioning_problems_is_not_a_section() -> None:
     text = "二、工作成效\n（一）着力解决存在的问题。一是新建学校；二是招聘教师。\n"
     r = parse_report_text(text)
     assert r.problems == ()
+
+
+def test_markdown_heading_needs_a_title_not_a_number() -> None:
+    ps = paragraphs("## 存在问题\n\n##整改措施\n\n#3教学楼墙体开裂。")
+    assert [(p.md_level, p.text) for p in ps] == [(2, "存在问题"), (2, "整改措施"), (0, "#3教学楼墙体开裂。")]
