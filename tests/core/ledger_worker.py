@@ -189,6 +189,40 @@ def _import_batch(led, k: int, rng: random.Random) -> str:
     return f"import {k} {n}"
 
 
+EXCEL_SIZES = (40, 200, 600)
+
+
+def write_import_book(path: str, n: int) -> None:
+    """A ledger workbook of n problems, each with 1-3 measures under merged cells."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "台账"
+    ws.append(["序号", "存在问题", "整改措施", "牵头单位", "整改时限", "完成情况"])
+    for i in range(1, n + 1):
+        m = 1 + i % 3
+        first = ws.max_row + 1
+        for j in range(m):
+            ws.append([i if j == 0 else None, f"导入{n}-问题{i}-措施{m}" if j == 0 else None,
+                       f"措施{j + 1}", "市教育局", "2027年6月底前", "整改中"])
+        if m > 1:
+            for col in (1, 2):
+                ws.merge_cells(start_row=first, start_column=col, end_row=ws.max_row,
+                               end_column=col)
+    wb.save(path)
+
+
+def _excel_batch(led, k: int, rng: random.Random, books: dict[int, str]) -> str:
+    """One real Excel import (plan, then one write), filed under the source 批次k."""
+    from tracker.excel.import_plan import ImportOptions, build_plan
+    from tracker.services.imports import apply_plan
+
+    n = rng.choice(EXCEL_SIZES)
+    apply_plan(led, build_plan(led, books[n], ImportOptions(source=f"批次{k}")))
+    return f"excel {k} {n}"
+
+
 def _group(led, title: str) -> list:
     return [p for p in list_problems(led) if p.source == title]
 
@@ -219,18 +253,38 @@ def _edit(led, k: int, rng: random.Random) -> str:
     return f"bulk {k} {status.value}"
 
 
-def _child(path: str, kind: str, seed: int, out_fd: int) -> None:
+def _child(path: str, kind: str, seed: int, out_fd: int, books: dict[int, str]) -> None:
+    from sqlalchemy import event
+
     rng = random.Random(seed)
     led = open_ledger(path, user="崩溃测试", auto_backup=False)
+
+    # W: the write transaction has begun; X: its COMMIT has been sent. A kill after W and
+    # before X must leave no trace of the transaction; after X it may or may not have landed.
+    @event.listens_for(led.engine, "begin")
+    def _began(conn: object) -> None:
+        if conn.get_execution_options().get("sqlite_begin") == "IMMEDIATE":  # type: ignore[attr-defined]
+            os.write(out_fd, b"W\n")
+
+    @event.listens_for(led.engine, "commit")
+    def _committing(conn: object) -> None:
+        if conn.get_execution_options().get("sqlite_begin") == "IMMEDIATE":  # type: ignore[attr-defined]
+            os.write(out_fd, b"X\n")
+
     k = seed * 1000
     while True:
         k += 1
         os.write(out_fd, f"B {k}\n".encode())
-        done = _import_batch(led, k, rng) if kind == "import" else _edit(led, k, rng)
+        if kind == "import":
+            done = _import_batch(led, k, rng)
+        elif kind == "excel":
+            done = _excel_batch(led, k, rng, books)
+        else:
+            done = _edit(led, k, rng)
         os.write(out_fd, f"C {done}\n".encode())
 
 
-def _warm_up() -> None:
+def _warm_up(books: dict[int, str]) -> None:
     """Load migrations, configure mappers and compile the services' SQL once, so forked
     workers reach their transactions in milliseconds; no connection stays open to fork."""
     schema.head_revision()
@@ -240,14 +294,19 @@ def _warm_up() -> None:
         led = open_ledger(path, auto_backup=False)
         rng = random.Random(0)
         _import_batch(led, 1, rng)
-        for k in range(2, 8):
+        _excel_batch(led, 2, rng, books)
+        for k in range(3, 9):
             _edit(led, k, rng)
         led.close()
 
 
 def zygote(path: str) -> None:
     """Fork one worker per request, SIGKILL it after the given delay, report its markers."""
-    _warm_up()
+    folder = tempfile.mkdtemp(prefix="rectify-books-")
+    books = {n: os.path.join(folder, f"导入{n}.xlsx") for n in EXCEL_SIZES}
+    for n, book in books.items():
+        write_import_book(book, n)
+    _warm_up(books)
     say("ready")
     for line in sys.stdin:
         kind, seed, delay_ms = line.split()
@@ -256,7 +315,7 @@ def zygote(path: str) -> None:
         if pid == 0:
             os.close(read_fd)
             try:
-                _child(path, kind, int(seed), write_fd)
+                _child(path, kind, int(seed), write_fd, books)
             finally:
                 os._exit(3)  # only reached when the worker failed on its own
         os.close(write_fd)
@@ -270,6 +329,9 @@ def zygote(path: str) -> None:
         markers = b"".join(chunks).decode().splitlines()
         killed = os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
         say(json.dumps({"killed": killed, "markers": markers}))
+    for book in books.values():
+        os.remove(book)
+    os.rmdir(folder)
 
 
 COMMANDS = {
