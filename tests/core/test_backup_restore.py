@@ -313,3 +313,19 @@ def test_auto_backup_failure_is_a_warning_not_a_refusal_to_open(tmp_path: Path) 
         create_source(led, SourceInput("仍然可以编辑"))
     finally:
         led.close()
+
+
+def test_half_written_backups_of_a_killed_program_are_cleared_later(tmp_path: Path) -> None:
+    path = _ledger_with(tmp_path / "l.sqlite", "问题")
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    stale = folder / "l-自动-20261101-080000.sqlite.4242.part"
+    fresh = folder / "l-自动-20261123-080000.sqlite.4343.part"
+    stale.write_bytes(b"half")
+    fresh.write_bytes(b"half")
+    old = dt.datetime(2026, 11, 1, 8, 0).timestamp()
+    os.utime(stale, (old, old))
+    removed = bk.prune_auto_backups(path)
+    assert stale in removed and not stale.exists()
+    assert fresh.exists(), "a backup still being written by another window is left alone"
+    assert bk.list_backups(path) == []

@@ -149,17 +149,28 @@ def list_backups(ledger_path: Path) -> list[BackupInfo]:
     return out
 
 
-def prune_auto_backups(ledger_path: Path, keep: int = KEEP_AUTO) -> list[Path]:
-    """Delete automatic backups beyond the newest ``keep``; returns what was removed."""
-    autos = [b for b in list_backups(ledger_path) if b.kind == AUTO]
-    removed = []
-    for old in autos[keep:]:
+STALE_PART_SECONDS = 3600  # a half-written backup this old belongs to a process that died
+
+
+def prune_auto_backups(ledger_path: Path, keep: int = KEEP_AUTO,
+                       now: dt.datetime | None = None) -> list[Path]:
+    """Delete automatic backups beyond the newest ``keep``, and half-written copies left by a
+    program that was killed while backing up; returns what was removed."""
+    removed = [b.path for b in [b for b in list_backups(ledger_path) if b.kind == AUTO][keep:]]
+    cutoff = (now or dt.datetime.now()).timestamp() - STALE_PART_SECONDS
+    try:
+        parts = [p for p in backup_dir(ledger_path).glob(f"{Path(ledger_path).stem}-*.part")
+                 if p.stat().st_mtime < cutoff]
+    except OSError:
+        parts = []
+    gone = []
+    for path in removed + parts:
         try:
-            old.path.unlink()
-            removed.append(old.path)
+            path.unlink()
+            gone.append(path)
         except OSError:
-            pass  # a locked or vanished old backup must not stop the ledger from opening
-    return removed
+            pass  # a locked or vanished old file must not stop the ledger from opening
+    return gone
 
 
 def _has_data(ledger: Ledger) -> bool:
