@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import random
 import re
 import sqlite3
@@ -31,6 +32,7 @@ from tracker.excel.import_plan import build_plan
 from tracker.services.imports import apply_plan
 
 MAX_SECONDS = 10.0
+SCALE = int(os.environ.get("RECTIFY_FUZZ_SCALE", "1"))  # more inputs, run by hand
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 HEADER = ["序号", "问题来源", "存在问题", "整改措施", "牵头单位", "责任人", "整改时限", "整改进展",
           "完成情况", "备注"]
@@ -213,7 +215,7 @@ def _mutant(data: bytes, rng: random.Random) -> bytes:
 
 def test_the_app_export_mutated_inside_its_xml(demo, demo_copy: Ledger, tmp_path: Path) -> None:
     rng = random.Random("export")
-    for n in range(40):
+    for n in range(40 * SCALE):
         path = tmp_path / f"导出-变异{n}.xlsx"
         path.write_bytes(_mutant(demo[1], rng))
         import_or_refuse(demo_copy, path)
@@ -221,7 +223,7 @@ def test_the_app_export_mutated_inside_its_xml(demo, demo_copy: Ledger, tmp_path
 
 def test_a_handmade_ledger_mutated_inside_its_xml(target: Ledger, tmp_path: Path) -> None:
     rng, data = random.Random("handmade"), handmade_workbook()
-    for n in range(40):
+    for n in range(40 * SCALE):
         path = tmp_path / f"手工-变异{n}.xlsx"
         path.write_bytes(_mutant(data, rng))
         import_or_refuse(target, path)
@@ -229,7 +231,7 @@ def test_a_handmade_ledger_mutated_inside_its_xml(target: Ledger, tmp_path: Path
 
 def test_real_workbooks_with_damaged_bytes(demo, target: Ledger, tmp_path: Path) -> None:
     rng = random.Random(11)
-    for n in range(30):
+    for n in range(30 * SCALE):
         data = bytearray(rng.choice([demo[1], handmade_workbook()]))
         for _ in range(rng.randint(1, 20)):
             data[rng.randrange(len(data))] = rng.randrange(256)
@@ -251,7 +253,7 @@ rows = st.lists(st.lists(cell_values, min_size=len(HEADER), max_size=len(HEADER)
                 min_size=1, max_size=12)
 
 
-@settings(max_examples=60, deadline=None, database=None,
+@settings(max_examples=60 * SCALE, deadline=None, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(table=rows, header_row=st.integers(1, 4))
 def test_any_cell_values_are_imported_or_refused_cell_by_cell(target: Ledger, tmp_path: Path,
