@@ -15,6 +15,7 @@ COMMAND_MODULES = [
     "tracker.cli.ledger_cmds",
     "tracker.cli.safety_cmds",
     "tracker.cli.import_cmds",
+    "tracker.cli.report_cmds",
     "tracker.cli.export_cmds",
 ]
 

@@ -141,3 +141,27 @@ def parse_report_text(text: str) -> ExtractedReport:
         return ExtractedReport("", None, "", (), (), FAILED)
     finally:
         hd.clear_caches()
+
+
+PASTED_FALLBACK = "文字中没有“存在问题”之类的标题，已把全部文字当作问题清单识别，请逐条核对。"
+_FALLBACK_HEADING = "存在问题"
+
+
+def parse_pasted_text(text: str) -> ExtractedReport:
+    """Like ``parse_report_text``, but a bare pasted list (no section heading) is read as the
+    problem section; ``message`` then says so, because the clerk must check every item."""
+    report = parse_report_text(text)
+    if report.problems or report.message != NO_SECTION or not isinstance(text, str):
+        return report
+    # The clerk pasted only the list: read it under a made-up heading, keep the header facts.
+    listed = parse_report_text(f"{_FALLBACK_HEADING}\n{text}")
+    if not listed.problems:
+        return report
+    return ExtractedReport(
+        title=report.title,
+        year=report.year,
+        doc_number=report.doc_number,
+        problems=listed.problems,
+        unassigned_measures=listed.unassigned_measures,
+        message=PASTED_FALLBACK,
+    )
