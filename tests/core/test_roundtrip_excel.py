@@ -143,7 +143,8 @@ def test_a_row_changed_in_the_app_after_export_is_a_conflict_never_overwritten(
     plan = build_plan(small, edited, OPTIONS)
     (conflict,) = plan.conflicts
     assert conflict.measure_id == m1.id and "导出后" in conflict.conflict
-    assert "完成情况：“长期坚持” → “已完成”" in conflict.describe()
+    # The clerk sees what the unit saw, what the ledger says now, and what the file says.
+    assert "完成情况：导出时“整改中”，台账中现为“长期坚持”，文件改为“已完成”" in conflict.describe()
     with pytest.raises(ConflictError):
         apply_plan(small, plan)
     assert get_problem(small, 1).measures[0].status is Status.ONGOING
@@ -241,3 +242,24 @@ def test_a_tampered_id_cell_is_an_error_at_its_cell(small: Ledger, tmp_path: Pat
     wb.save(path)
     (error,) = build_plan(small, path, OPTIONS).errors
     assert (error.row, "措施ID" in error.message) == (4, True)
+
+
+def test_an_old_value_the_file_still_shows_does_not_undo_a_later_change_in_the_app(
+        small: Ledger, tmp_path: Path) -> None:
+    m1, m2 = get_problem(small, 1).measures
+    path = export(small, tmp_path / "a.xlsx", by_unit=True)
+    update_measure(small, m1.id, status=Status.ONGOING, deadline_text="2027年3月31日")
+    assert build_plan(small, path, OPTIONS).updates == ()  # the unit changed nothing
+
+    # The unit edits another measure of that problem on the main sheet; its own sheet and the
+    # edited row's old status elsewhere are not read as changes.
+    edited = edit(path, tmp_path / "b.xlsx", **{f"m{m2.id}": {"完成情况": "整改中"}})
+    plan = build_plan(small, edited, OPTIONS)
+    assert plan.errors == []
+    (update,) = plan.updates
+    assert update.measure_id == m2.id and update.conflict  # its problem moved since the export
+    assert [c.describe() for c in update.changes] == ["完成情况：“未启动” → “整改中”"]
+    apply_plan(small, plan, TAKE_FILE)
+    a1, a2 = get_problem(small, 1).measures
+    assert (a1.status, a1.deadline) == (Status.ONGOING, dt.date(2027, 3, 31))
+    assert a2.status is Status.IN_PROGRESS

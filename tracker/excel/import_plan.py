@@ -23,8 +23,15 @@ from tracker.excel.import_rows import ERROR, WARNING, Finding, RowGroup, SheetWa
 from tracker.excel.import_values import PlannedProblem, ValueReader
 from tracker.excel.reading import SheetData, WorkbookData, open_workbook
 from tracker.excel.roundtrip import RoundTripDiff, RowUpdate, merge_duplicates
+from tracker.excel.roundtrip_seen import (
+    ExportHistory,
+    SeenProblem,
+    current_view,
+    parse_exported_at,
+)
+from tracker.services.history import list_history
 from tracker.services.queries import list_problems
-from tracker.services.reference import list_sources, list_units
+from tracker.services.reference import list_categories, list_sources, list_units
 
 ProgressFn = Callable[[int, int, str], None]
 SourceKey = tuple[str, int | None]  # (title, year)
@@ -175,6 +182,14 @@ def _marker_check(book: WorkbookData) -> bool:
     return True
 
 
+def _exported_at(book: WorkbookData) -> dt.datetime | None:
+    marker = book.sheet(MARKER_SHEET)
+    for values in marker.rows.values():
+        if values and values[0] == "exported_at" and len(values) > 1:
+            return parse_exported_at(values[1])
+    return None
+
+
 class _Planner:
     """Carries the state of one build_plan call across its sheets."""
 
@@ -189,6 +204,8 @@ class _Planner:
         self.sources: dict[SourceKey, PlannedSource] = {}
         self.existing_sources = list_sources(ledger)
         self.round_trip_file = _marker_check(book)
+        self.exported_at = _exported_at(book) if self.round_trip_file else None
+        self._history: ExportHistory | None = None
 
     def sheet_names(self) -> list[str]:
         if self.options.sheet:
@@ -252,6 +269,16 @@ class _Planner:
             found.kind if found else guess_kind(title), found.id if found else None, False)
         return key
 
+    def seen_for(self, p: ProblemRow, stale: bool) -> SeenProblem:
+        """The problem as exported: rebuilt from the history when it changed since."""
+        if not stale or self.exported_at is None:
+            return current_view(p)
+        if self._history is None:
+            self._history = ExportHistory(
+                self.exported_at, {u.id: u.name for u in list_units(self.ledger)},
+                {c.id: c.name for c in list_categories(self.ledger)})
+        return self._history.seen(p, list_history(self.ledger, problem_id=p.id))
+
     def stored(self, groups: list[RowGroup]) -> dict[int, ProblemRow]:
         ids = sorted({g.problem_id for g in groups if g.problem_id is not None})
         out: dict[int, ProblemRow] = {}
@@ -307,7 +334,7 @@ def _build(ledger: Ledger, book: WorkbookData, options: ImportOptions,
     for name, report, groups, reader in read:
         if reader is None:
             continue
-        diff = RoundTripDiff(reader, stored, planner.today)
+        diff = RoundTripDiff(reader, stored, planner.today, planner.seen_for)
         for group in groups:
             key = planner.source_for(reader, group, report.meta)
             if group.problem_id is not None:

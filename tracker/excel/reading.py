@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -154,7 +155,7 @@ def _check_zip(path: Path) -> None:
                         if _DTD.search(part.read(DTD_SCAN_BYTES)):
                             raise _reject(path, f"文件中的“{info.filename}”含有 DTD/实体定义"
                                                 "（疑似“XML 炸弹”），已拒绝读取。")
-    except zipfile.BadZipFile as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:  # zlib: damaged deflate data
         raise _reject(path, "文件已损坏，或不是 Excel 工作簿（.xlsx）。") from exc
 
 

@@ -6,6 +6,7 @@ conflict the clerk decides; nothing is ever overwritten silently."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,10 +16,12 @@ from tracker.excel.cells import NoteLine, cell_text
 from tracker.excel.export_rows import deadline_words, progress_words
 from tracker.excel.import_rows import Finding, RowCells, RowGroup, parse_id
 from tracker.excel.import_values import PlannedProblem, ValueReader
+from tracker.excel.roundtrip_seen import SeenMeasure, SeenProblem, current_view
 
 PROBLEM_FIELDS = {"description": "存在问题", "category": "问题类别", "goal": "整改目标",
                   "co_units": "配合单位", "leader": "责任领导", "owner": "责任人", "remarks": "备注"}
 KEEP_LEDGER, TAKE_FILE = "keep-ledger", "take-file"
+SeenFor = Callable[[ProblemRow, bool], SeenProblem]  # (problem, changed since export) -> seen
 RESOLUTIONS = (KEEP_LEDGER, TAKE_FILE)
 
 
@@ -32,11 +35,15 @@ class FieldChange:
     old: str
     new: str
     value: Any = None  # the typed new value: str, Status, Deadline or NoteLine
+    exported: str | None = None  # the value at export time, when the ledger has moved since
 
     def describe(self) -> str:
-        """“完成情况：整改中 → 已完成” / “新增进展：2026年11月1日 …”."""
+        """“完成情况：“整改中” → “已完成”” / “新增进展：2026年11月1日：…”."""
         if self.entity == "note":
             return f"新增进展：{self.new}"
+        if self.exported is not None and self.exported != self.old:
+            return (f"{self.label}：导出时“{self.exported}”，台账中现为“{self.old}”，"
+                    f"文件改为“{self.new}”")
         return f"{self.label}：“{self.old}” → “{self.new}”"
 
 
@@ -53,6 +60,10 @@ class RowUpdate:
     seen_measure_version: int | None
     conflict: str = ""  # why the clerk must choose (empty: no conflict)
     recreate: PlannedProblem | None = None  # a problem deleted in the app since the export
+    # The row as it will read after the import: 存在问题, 整改措施, 牵头单位, 整改时限, 完成情况,
+    # new 整改进展; and which of those the file changes.
+    after: tuple[str, ...] = ()
+    changed: frozenset[str] = frozenset()
 
     @property
     def key(self) -> str:
@@ -80,12 +91,16 @@ def _deadline_text(d: Deadline) -> str:
 
 
 class RoundTripDiff:
-    """Compares the groups of one sheet with the stored problems."""
+    """Compares the groups of one sheet with the stored problems. A file value counts as the
+    unit's edit when it differs from what the ledger held at export time (``seen_for``), so a
+    value changed in the app after the export is not undone by the file's old copy."""
 
-    def __init__(self, reader: ValueReader, stored: dict[int, ProblemRow], today: dt.date) -> None:
+    def __init__(self, reader: ValueReader, stored: dict[int, ProblemRow], today: dt.date,
+                 seen_for: SeenFor = lambda p, stale: current_view(p)) -> None:
         self.reader = reader
         self.stored = stored
         self.today = today
+        self.seen_for = seen_for
         self.updates: list[RowUpdate] = []
 
     @property
@@ -105,11 +120,16 @@ class RoundTripDiff:
                 group.sheet, first.row, group.problem_id, None, (change,), None, None,
                 "导出后已在台账中删除了这个问题", planned))
             return
-        file_pv = parse_id(first.values.get("problem_version"))
-        changed_problem = file_pv != stored.version
-        problem_changes = self._problem_changes(first, stored)
+        stale = parse_id(first.values.get("problem_version")) != stored.version
+        versions = {m.id: m.version for m in stored.measures}
+        # A measure can change without its problem's row changing (same rollup, same second).
+        moved_any = any(parse_id(c.values.get("measure_version")) != versions.get(
+            parse_id(c.values.get("measure_id")) or 0, -2) for c in group.rows
+            if parse_id(c.values.get("measure_id")) in versions)
+        seen = self.seen_for(stored, stale or moved_any)
+        problem_changes = self._problem_changes(first, stored, seen)
         if problem_changes:
-            self._add(group.sheet, first.row, stored, None, problem_changes, changed_problem)
+            self._add(group.sheet, first.row, stored, None, problem_changes, stale)
         by_id = {m.id: m for m in stored.measures}
         for cells in group.rows:
             mid = parse_id(cells.values.get("measure_id"))
@@ -121,52 +141,55 @@ class RoundTripDiff:
                 self._new_measure(cells, stored, mid)
                 continue
             m = by_id[mid]
-            changes = self._measure_changes(cells, stored, m)
+            changes = self._measure_changes(cells, stored, m, seen.measures[mid])
             if changes:
-                file_mv = parse_id(cells.values.get("measure_version"))
-                stale = changed_problem or file_mv != m.version
-                self._add(group.sheet, cells.row, stored, m, changes, stale)
+                moved = parse_id(cells.values.get("measure_version")) != m.version
+                self._add(group.sheet, cells.row, stored, m, changes, stale or moved)
 
     def _add(self, sheet: str, row: int, p: ProblemRow, m: MeasureRow | None,
              changes: list[FieldChange], stale: bool) -> None:
         conflict = "导出后这一条已在台账中修改过" if stale else ""
         self.updates.append(RowUpdate(sheet, row, p.id, m.id if m else None, tuple(changes),
-                                      p.version, m.version if m else None, conflict))
+                                      p.version, m.version if m else None, conflict,
+                                      None, *_after(p, m, changes)))
 
-    def _problem_changes(self, cells: RowCells, p: ProblemRow) -> list[FieldChange]:
+    def _problem_changes(self, cells: RowCells, p: ProblemRow, seen: SeenProblem
+                         ) -> list[FieldChange]:
         out = []
         for fld, label in PROBLEM_FIELDS.items():
             if not self.reader.has(fld):
                 continue
             new = self.reader.text(cells, fld)
-            old = getattr(p, fld)
             if fld == "description" and not new:
                 self.reader.finding(cells.row, fld, "“存在问题”不能为空。")
                 continue
-            if new != old.strip():
-                out.append(FieldChange("problem", fld, label, old, new, new))
+            was = seen.fields[fld]
+            if new != was.strip():
+                out.append(FieldChange("problem", fld, label, getattr(p, fld), new, new, was))
         return out
 
-    def _measure_changes(self, cells: RowCells, p: ProblemRow, m: MeasureRow) -> list[FieldChange]:
+    def _measure_changes(self, cells: RowCells, p: ProblemRow, m: MeasureRow,
+                         seen: SeenMeasure) -> list[FieldChange]:
         r = self.reader
         out: list[FieldChange] = []
         if r.has("measure"):
             text = r.text(cells, "measure")
-            if text and text != m.text.strip():
-                out.append(FieldChange("measure", "text", "整改措施", m.text, text, text))
+            if text and text != seen.text.strip():
+                out.append(FieldChange("measure", "text", "整改措施", m.text, text, text,
+                                       seen.text))
         if r.has("lead_unit"):
             unit = r.text(cells, "lead_unit")
-            shown = m.lead_unit or p.lead_unit
-            if unit and unit != shown:
-                out.append(FieldChange("measure", "lead_unit", "牵头单位", shown, unit, unit))
+            if unit and unit != seen.lead_unit:
+                out.append(FieldChange("measure", "lead_unit", "牵头单位",
+                                       m.lead_unit or p.lead_unit, unit, unit, seen.lead_unit))
         if r.has("deadline"):
-            out += self._deadline_change(cells, m)
+            out += self._deadline_change(cells, m, seen)
         extra = ""
         if r.has("status"):
             status, extra = r.status(cells)
-            if status is not None and status is not m.status:
+            if status is not None and status is not seen.status:
                 out.append(FieldChange("measure", "status", "完成情况", m.status.label,
-                                       status.label, status))
+                                       status.label, status, seen.status.label))
         if r.has("progress"):
             out += self._note_changes(cells, m)
         if extra:
@@ -175,16 +198,18 @@ class RoundTripDiff:
                                    f"{note.text}", note))
         return out
 
-    def _deadline_change(self, cells: RowCells, m: MeasureRow) -> list[FieldChange]:
+    def _deadline_change(self, cells: RowCells, m: MeasureRow, seen: SeenMeasure
+                         ) -> list[FieldChange]:
         value = cells.values.get("deadline")
         text = cell_text(value).strip()
-        shown = deadline_words(m.deadline, m.deadline_text)
-        if not text or text == shown or text == m.deadline_text.strip():
+        was = deadline_words(seen.deadline, seen.deadline_text)
+        if not text or text == was or text == seen.deadline_text.strip():
             return []
         d = self.reader.deadline(cells)
-        if d is None or (d.date, d.kind) == (m.deadline, m.deadline_kind):
+        if d is None or (d.date, d.kind) == (seen.deadline, seen.deadline_kind):
             return []
-        return [FieldChange("measure", "deadline", "整改时限", shown, _deadline_text(d), d)]
+        return [FieldChange("measure", "deadline", "整改时限", deadline_words(m.deadline,
+                            m.deadline_text), _deadline_text(d), d, was)]
 
     def _note_changes(self, cells: RowCells, m: MeasureRow) -> list[FieldChange]:
         text = cell_text(cells.values.get("progress")).strip()
@@ -207,6 +232,19 @@ class RoundTripDiff:
         conflict = "导出后已在台账中删除了这项措施" if mid is not None else ""
         self.updates.append(RowUpdate(self.reader.sheet, cells.row, p.id, None, (change,),
                                       p.version, None, conflict))
+
+
+def _after(p: ProblemRow, m: MeasureRow | None, changes: list[FieldChange]
+           ) -> tuple[tuple[str, ...], frozenset[str]]:
+    new = {c.field: c.new for c in changes if c.entity != "note"}
+    notes = "\n".join(c.new for c in changes if c.entity == "note")
+    if m is None:
+        others = "；".join(c.describe() for c in changes if c.field != "description")
+        return (new.get("description", p.description), "", "", "", "", others), frozenset(new)
+    after = (p.description, new.get("text", m.text), new.get("lead_unit", m.lead_unit or p.lead_unit),
+             new.get("deadline", deadline_words(m.deadline, m.deadline_text)),
+             new.get("status", m.status.label), notes)
+    return after, frozenset(new) | ({"progress"} if notes else frozenset())
 
 
 def _problem_input(p: ProblemRow) -> ProblemInput:

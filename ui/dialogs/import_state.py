@@ -1,0 +1,64 @@
+"""What the pages of the import wizard share: the open workbook, the guessed and edited
+column mappings, the corrections typed for bad cells, the plan, the clerk's conflict choices."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tracker.db.engine import Ledger
+from tracker.excel.header_detect import ColumnMapping
+from tracker.excel.import_plan import ImportOptions, ImportPlan
+from tracker.excel.import_preview import SheetGuess
+from tracker.excel.reading import WorkbookData
+from tracker.services.imports import ImportResult
+
+ALL_SHEETS = ""  # the sheet choice meaning: every sheet with a ledger header
+
+
+@dataclass
+class ImportState:
+    """Mutable state of one wizard run; only the GUI thread touches it."""
+
+    ledger: Ledger
+    path: Path | None = None
+    book: WorkbookData | None = None
+    guesses: list[SheetGuess] = field(default_factory=list)
+    sheet: str = ALL_SHEETS
+    mappings: dict[str, ColumnMapping] = field(default_factory=dict)
+    source: str = ""
+    blank_continues: bool = False
+    corrections: dict[tuple[str, int, int], str] = field(default_factory=dict)
+    plan: ImportPlan | None = None
+    choices: dict[str, str] = field(default_factory=dict)
+    result: ImportResult | None = None
+
+    def close_book(self) -> None:
+        """Release the open workbook (a new file was chosen, or the wizard closed)."""
+        if self.book is not None:
+            self.book.close()
+            self.book = None
+
+    def chosen(self) -> list[SheetGuess]:
+        """The sheets that will be imported."""
+        if self.sheet != ALL_SHEETS:
+            return [g for g in self.guesses if g.name == self.sheet]
+        return [g for g in self.guesses if g.is_ledger]
+
+    def guess(self, name: str) -> SheetGuess | None:
+        """The first reading of a sheet."""
+        return next((g for g in self.guesses if g.name == name), None)
+
+    def mapping(self, name: str) -> ColumnMapping | None:
+        """The mapping in effect for a sheet: the clerk's edit, else the detected one."""
+        if name in self.mappings:
+            return self.mappings[name]
+        g = self.guess(name)
+        return g.mapping if g else None
+
+    def options(self) -> ImportOptions:
+        """The options build_plan gets."""
+        mappings = {g.name: m for g in self.chosen() if (m := self.mapping(g.name)) is not None}
+        return ImportOptions(
+            sheet=self.sheet or None, source=self.source.strip() or None, mappings=mappings,
+            corrections=dict(self.corrections), blank_continues=self.blank_continues)
