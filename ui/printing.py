@@ -324,6 +324,26 @@ def render_pdf(
     return LedgerPainter(job, writer).paint(progress)
 
 
+_running: set[object] = set()  # tasks in flight: a task nobody holds is deleted with its signals
+
+
+def _start(fn: Callable[[ProgressFn], object], on_done: Callable[[object], None],
+           parent: QWidget | None, label: str) -> None:
+    holder: list[object] = []
+
+    def done(result: object) -> None:
+        _running.discard(holder[0])
+        on_done(result)
+
+    def failed(exc: BaseException) -> None:
+        _running.discard(holder[0])
+        _show_error(parent, exc)
+
+    task = run_in_background(fn, done, failed, parent, label)
+    holder.append(task)
+    _running.add(task)
+
+
 def _show_error(parent: QWidget | None, exc: BaseException) -> None:
     if isinstance(exc, TrackerError):
         QMessageBox.warning(parent, _tr("整改台账"), exc.message)
@@ -345,8 +365,8 @@ def print_preview(ledger: Ledger, flt: ProblemFilter, parent: QWidget | None) ->
         dialog.resize(1100, 800)
         dialog.exec()
 
-    run_in_background(lambda progress: load_job(ledger, flt, progress=progress), show,
-                      lambda exc: _show_error(parent, exc), parent, _tr("正在准备打印…"))
+    _start(lambda progress: load_job(ledger, flt, progress=progress), show, parent,
+           _tr("正在准备打印…"))
 
 
 def export_pdf_dialog(ledger: Ledger, flt: ProblemFilter, parent: QWidget | None) -> None:
@@ -369,5 +389,5 @@ def export_pdf_dialog(ledger: Ledger, flt: ProblemFilter, parent: QWidget | None
         elif box.clickedButton() is open_dir:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
 
-    run_in_background(lambda progress: render_pdf(ledger, flt, path, progress=progress), done,
-                      lambda exc: _show_error(parent, exc), parent, _tr("正在导出 PDF…"))
+    _start(lambda progress: render_pdf(ledger, flt, path, progress=progress), done, parent,
+           _tr("正在导出 PDF…"))
