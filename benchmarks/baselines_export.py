@@ -81,8 +81,8 @@ def write_normal(grid: Grid, out: str | Path) -> None:
     and would take hours at 10,000 problems, which no baseline should charge for."""
     wb = Workbook()
     ws = wb.active
-    for key, width in grid.widths.items():
-        ws.column_dimensions[key].width = width
+    for letter, width in grid.widths.items():
+        ws.column_dimensions[letter].width = width
     for r, row in enumerate(grid.rows, start=1):
         for col, value, font, border, fill, align in row:
             cell = ws.cell(row=r, column=col, value=value)
@@ -99,8 +99,8 @@ def write_write_only(grid: Grid, out: str | Path) -> None:
     """Baseline 2: openpyxl's streaming mode, WriteOnlyCell per cell with style objects."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet()
-    for key, width in grid.widths.items():
-        ws.column_dimensions[key].width = width
+    for letter, width in grid.widths.items():
+        ws.column_dimensions[letter].width = width
     _print_setup(ws)
     for r, row in enumerate(grid.rows, start=1):
         values: list[Any] = []
@@ -133,8 +133,8 @@ def write_named_styles(grid: Grid, out: str | Path) -> None:
                 font, border, fill, align = style
                 wb.add_named_style(NamedStyle(name=names[key], font=font, border=border,
                                               fill=fill, alignment=align))
-    for key, width in grid.widths.items():
-        ws.column_dimensions[key].width = width
+    for letter, width in grid.widths.items():
+        ws.column_dimensions[letter].width = width
     _print_setup(ws)
     for r, row in enumerate(grid.rows, start=1):
         values: list[Any] = []
@@ -165,8 +165,8 @@ def write_style_arrays(grid: Grid, out: str | Path) -> None:
                 probe = WriteOnlyCell(ws)
                 probe.font, probe.border, probe.fill, probe.alignment = style
                 arrays[key] = probe._style
-    for key, width in grid.widths.items():
-        ws.column_dimensions[key].width = width
+    for letter, width in grid.widths.items():
+        ws.column_dimensions[letter].width = width
     _print_setup(ws)
     for r, row in enumerate(grid.rows, start=1):
         values: list[Any] = []

@@ -51,7 +51,7 @@ from ui.tasks import run_in_background
 ProgressFn = Callable[[int, int, str], None]
 MARGINS_MM = QMarginsF(10, 12, 10, 10)
 PDF_DPI = 300
-PAD_PT = 2.0  # text inset inside a cell
+PAD_PT = 3.0  # text inset inside a cell
 FOOTER_PT = 16.0
 FALLBACK_FAMILIES = ["SimSun", "宋体", "Noto Serif CJK SC", "Noto Sans CJK SC"]
 
@@ -125,9 +125,10 @@ class LedgerPainter:
     def __init__(self, job: PrintJob, device: QPagedPaintDevice) -> None:
         self.job = job
         self.device = device
-        rect = device.pageLayout().paintRectPixels(device.resolution())
+        dpi = device.logicalDpiX()  # a printer's or PDF writer's resolution
+        rect = device.pageLayout().paintRectPixels(dpi)
         self.page_w, self.page_h = float(rect.width()), float(rect.height())
-        self.px = device.resolution() / 72.0  # device pixels per point
+        self.px = dpi / 72.0  # device pixels per point
         # Shrink like Excel's "one page wide" so paper looks the same from both.
         sheet_pt = sum(w * 7 + 5 for w in job.widths) * 0.75
         self.scale = min(1.0, self.page_w / (sheet_pt * self.px))

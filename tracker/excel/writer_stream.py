@@ -65,9 +65,10 @@ class StreamSheet(WriteOnlyWorksheet):
         self.break_rows.append(row)
 
     def _get_writer(self) -> None:
-        if self._writer is None:
-            self._writer = _BulkTailWriter(self)
-            self._writer.write_top()
+        if self._writer is None:  # type: ignore[has-type]
+            writer = _BulkTailWriter(self)
+            writer.write_top()
+            self._writer = writer
 
     def _values_to_row(self, values: Iterable[Any], row_idx: int) -> Iterator[Cell]:
         for col_idx, cell in enumerate(values, 1):

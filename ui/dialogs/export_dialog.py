@@ -243,6 +243,7 @@ class ExportDialog(_ExportBase):
         self.font_size = QDoubleSpinBox(self)
         self.font_size.setRange(6, 20)
         self.font_size.setSingleStep(0.5)
+        self.font_size.setDecimals(1)
         self.font_size.setValue(10)
         fonts = QHBoxLayout()
         for label, w in ((self.tr("表格"), self.table_font), (self.tr("标题"), self.title_font),
@@ -411,6 +412,12 @@ class ReminderDialog(_ExportBase):
         if unit:
             self.unit.setCurrentIndex(max(0, self.unit.findData(unit)))
         self.paper.title.setPlaceholderText(self.tr("整改事项催办单"))
+        for field, label in ((self.paper.org, self.tr("发文单位：")),
+                             (self.paper.day, self.tr("发文日期：")),
+                             (self.paper.filler, self.tr("联系人："))):
+            widget = self.paper.form.labelForField(field)
+            if isinstance(widget, QLabel):
+                widget.setText(label)
         self.paper.form.insertRow(0, self.tr("催办单位："), self.unit)
         self.ask_reply = QCheckBox(self.tr("要求报送日期："), self)
         self.reply_by = QDateEdit(_qdate(dt.date.today() + dt.timedelta(days=7)), self)
