@@ -209,8 +209,9 @@ def test_killed_at_random_moments_the_ledger_stays_whole(tmp_path: Path, kind: s
         assert check_ledger(led).ok
     finally:
         led.close()
+    landed = "" if kind == "edits" else f"; killed during COMMIT yet landed: {book.cut_off_landed}"
     print(f"\n{kind}: {book.kills} kills; struck {dict(book.landed_in)}; committed "
-          f"{dict(book.committed)}; killed during COMMIT and found landed: {book.cut_off_landed}")
+          f"{dict(book.committed)}{landed}")
     assert book.kills == KILLS
     assert book.mid_operation >= KILLS // 2, "kills must mostly strike mid-operation"
     assert book.landed_in["inside the write transaction"] > 0
