@@ -76,7 +76,9 @@ def warning_label(band: Band, soon_days: int, later_days: int) -> str:
 
 
 def deadline_hint(row: ProblemRow, as_of: dt.date) -> str:
-    """A few words after the deadline: 逾期12天, 还剩3天, 今天到期 (empty when not open)."""
+    """A few words after the deadline: 逾期12天, 还剩3天, 今天到期 (empty when not open).
+    When the earliest open measure is due before the problem's last deadline, the words say
+    it is one measure, so "2027年7月底前（一项措施逾期12天）" does not read as a contradiction."""
     if not row.status.is_open:
         return ""
     left = row.days_left(as_of)
@@ -84,7 +86,11 @@ def deadline_hint(row: ProblemRow, as_of: dt.date) -> str:
     if left is None:
         return ""
     if left < 0:
-        return tr("colors", "逾期{n}天").format(n=-left)
-    if left == 0:
-        return tr("colors", "今天到期")
-    return tr("colors", "还剩{n}天").format(n=left)
+        text = tr("colors", "逾期{n}天").format(n=-left)
+    elif left == 0:
+        text = tr("colors", "今天到期")
+    else:
+        text = tr("colors", "还剩{n}天").format(n=left)
+    if row.deadline is not None and row.open_deadline != row.deadline:
+        return tr("colors", "一项措施{text}").format(text=text)
+    return text

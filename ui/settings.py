@@ -69,7 +69,8 @@ def set_user_name(name: str) -> None:
 def recent_files() -> list[str]:
     """Recently opened ledgers, newest first, only those that still exist."""
     value = settings().value(KEY_RECENT, [])
-    items = [value] if isinstance(value, str) else list(value or [])
+    items: list[object] = ([value] if isinstance(value, str)
+                           else list(value) if isinstance(value, (list, tuple)) else [])
     return [str(p) for p in items if p and Path(str(p)).exists()]
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Integer, case, func, select, union
+from sqlalchemy import ColumnElement, Integer, case, func, select, union
 
 from tracker.db.engine import Ledger
 from tracker.db.orm import Category, Measure, Problem, Source, Unit
@@ -51,8 +51,8 @@ def filter_counts(
     later_end = day + dt.timedelta(days=later_days)
     od = Problem.open_deadline
 
-    def flag(cond: object) -> object:
-        return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)  # type: ignore[arg-type]
+    def flag(cond: ColumnElement[bool]) -> ColumnElement[int]:
+        return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
 
     with ledger.read() as s:
         head = s.execute(select(

@@ -70,8 +70,8 @@ class FilterTreeModel(QStandardItemModel):
         item = QStandardItem(label)
         item.setData(key, KEY_ROLE)
         item.setEditable(False)
-        if color is not None:
-            item.setIcon(swatch(color))
+        # Every fixed row gets an icon (transparent when it has no colour) so labels line up.
+        item.setIcon(swatch(color if color is not None else QColor(0, 0, 0, 0)))
         count = QStandardItem("")
         count.setEditable(False)
         count.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

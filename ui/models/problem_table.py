@@ -76,6 +76,7 @@ class ProblemTableModel(QAbstractTableModel):
         self._sort = "seq"
         self._descending = False
         self._generation = 0
+        self._task: object | None = None
         self.as_of = dt.date.today()
         self.soon_days = 7
         self.later_days = 30
@@ -133,7 +134,9 @@ class ProblemTableModel(QAbstractTableModel):
             if gen == self._generation:
                 self.query_failed.emit(exc)
 
-        run_in_background(lambda _progress: problem_ids(ledger, flt, sort, desc), done, failed)
+        # Kept so the task object (and its connection to ``done``) lives until it reports.
+        self._task = run_in_background(
+            lambda _progress: problem_ids(ledger, flt, sort, desc), done, failed)
 
     def set_ids(self, ids: list[int]) -> None:
         """Replace the rows shown by these problem ids, in this order."""
@@ -263,6 +266,8 @@ class ProblemTableModel(QAbstractTableModel):
     def _tooltip(self, p: ProblemRow, col: Column) -> str | None:
         if col is Column.DESCRIPTION:
             return p.description
+        if col is Column.SOURCE:
+            return p.source or None
         if col is Column.DEADLINE:
             return deadline_hint(p, self.as_of) or p.deadline_text or None
         if col is Column.PROGRESS:

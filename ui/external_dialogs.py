@@ -1,0 +1,145 @@
+"""Menu entries that open other dialogs: import, export, print, backup (built by other
+modules and imported only when clicked, so the window runs before they exist), and the
+dashboard, managed lists, preferences and about box."""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QMessageBox
+
+from tracker.db.engine import current_user
+from tracker.errors import TrackerError
+from ui import filters, ledger_files, settings
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("MainWindow", text)
+
+
+def _module(w: MainWindow, name: str) -> ModuleType | None:
+    """The module, or None after telling the clerk the feature is not installed."""
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name != name:
+            raise  # a real missing dependency inside the module: not ours to hide
+        QMessageBox.information(w, _tr("整改台账"), _tr("此功能尚未安装。"))
+        return None
+
+
+def _guarded(w: MainWindow, fn: object) -> None:
+    try:
+        fn()  # type: ignore[operator]
+    except TrackerError as exc:
+        w.show_error(exc)
+
+
+def import_excel(w: MainWindow) -> None:
+    """文件 > 导入 Excel 台账…, then show what came in."""
+    mod = _module(w, "ui.dialogs.import_wizard")
+    if mod is not None:
+        _guarded(w, lambda: mod.ImportWizard(w.ledger, w).exec())
+        w.reload()
+
+
+def import_report(w: MainWindow) -> None:
+    """文件 > 从报告导入问题…"""
+    mod = _module(w, "ui.dialogs.report_import_dialog")
+    if mod is not None:
+        _guarded(w, lambda: mod.ReportImportDialog(w.ledger, w).exec())
+        w.reload()
+
+
+def export_excel(w: MainWindow) -> None:
+    """文件 > 导出 Excel 台账… for the problems the window shows."""
+    mod = _module(w, "ui.dialogs.export_dialog")
+    if mod is not None:
+        _guarded(w, lambda: mod.ExportDialog(w.ledger, w.current_filter(), w).exec())
+
+
+def reminder(w: MainWindow) -> None:
+    """文件 > 生成催办单… for the unit selected in the side panel (if any)."""
+    mod = _module(w, "ui.dialogs.export_dialog")
+    if mod is not None:
+        unit = filters.unit_of(w.panel.key)
+        _guarded(w, lambda: mod.ReminderDialog(w.ledger, unit, w).exec())
+
+
+def print_preview(w: MainWindow) -> None:
+    """文件 > 打印预览…"""
+    mod = _module(w, "ui.printing")
+    if mod is not None:
+        _guarded(w, lambda: mod.print_preview(w.ledger, w.current_filter(), w))
+
+
+def export_pdf(w: MainWindow) -> None:
+    """文件 > 导出 PDF…"""
+    mod = _module(w, "ui.printing")
+    if mod is not None:
+        _guarded(w, lambda: mod.export_pdf_dialog(w.ledger, w.current_filter(), w))
+
+
+def backup(w: MainWindow) -> None:
+    """文件 > 备份与恢复…; a restore replaces the file, so the ledger is opened again."""
+    mod = _module(w, "ui.dialogs.backup_dialog")
+    if mod is None:
+        return
+    dialog = mod.BackupDialog(w.ledger, w)
+    _guarded(w, dialog.exec)
+    if getattr(dialog, "restored", False):
+        ledger_files.reopen(w)
+    else:
+        w.reload()
+
+
+def dashboard(w: MainWindow) -> None:
+    """查看 > 统计…: a window of its own, so the clerk can click through to problems."""
+    from ui.dialogs.dashboard import Dashboard
+
+    old = getattr(w, "dashboard_window", None)
+    if old is not None:
+        old.close()
+    dialog = Dashboard(w.ledger, w.soon_days, w.later_days, w)
+    dialog.problem_activated.connect(w.show_problem)
+    w.dashboard_window = dialog
+    dialog.show()
+
+
+def manage(w: MainWindow, what: str) -> None:
+    """管理 > 问题来源 / 责任单位 / 问题类别."""
+    from ui.dialogs import reference_dialogs
+
+    kinds = {"sources": reference_dialogs.SourcesDialog, "units": reference_dialogs.UnitsDialog,
+             "categories": reference_dialogs.CategoriesDialog}
+    try:
+        dialog = kinds[what](w.ledger, w, read_only=w.ledger.read_only)
+    except TrackerError as exc:
+        w.show_error(exc)
+        return
+    dialog.exec()
+    if dialog.changed:
+        w.reload()
+
+
+def preferences(w: MainWindow) -> None:
+    """文件 > 偏好设置…: thresholds and the name in the history."""
+    from ui.dialogs.preferences_dialog import PreferencesDialog
+
+    dialog = PreferencesDialog(current_user(), w)
+    if dialog.exec():
+        w.ledger.user = settings.user_name() or current_user()
+        w.set_thresholds(*settings.thresholds())
+
+
+def about(w: MainWindow) -> None:
+    """帮助 > 关于."""
+    QMessageBox.about(w, _tr("关于整改台账"), _tr(
+        "<b>整改台账</b><br>教育督导反馈问题整改的登记、跟踪、统计、打印与导出。<br><br>"
+        "台账文件：{path}").format(path=w.ledger.path))

@@ -1,0 +1,375 @@
+"""The main window: filters on the left, the ledger table in the middle, the selected
+problem on the right. It owns the open ledger, its undo stack and the refresh cycle."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tracker.db.engine import Ledger
+from tracker.domain import ProblemFilter, ProblemRow
+from tracker.errors import ConflictError, NotFoundError, TrackerError
+from tracker.services.counts import FilterCounts, filter_counts
+from tracker.services.history import list_history
+from tracker.services.queries import count_problems, get_problem
+from ui import filters, settings
+from ui.edits import EditController
+from ui.models.problem_table import PROBLEM_ID_ROLE, Column, ProblemTableModel
+from ui.problem_actions import ProblemActions
+from ui.tasks import BackgroundTask, run_in_background
+from ui.widgets.banner import Banner
+from ui.widgets.detail_pane import DetailPane
+from ui.widgets.filter_panel import FilterPanel
+from ui.widgets.legend import Legend
+from ui.widgets.search_box import SearchBox
+from ui.window_menus import build_menus
+
+COLUMN_WIDTHS = {
+    Column.SEQ: 52, Column.SOURCE: 170, Column.CATEGORY: 110, Column.DESCRIPTION: 340,
+    Column.LEAD_UNIT: 110, Column.OWNER: 64, Column.DEADLINE: 250, Column.STATUS: 76,
+    Column.PROGRESS: 56,
+}
+
+
+class MainWindow(QMainWindow):
+    """One open ledger: side panel, table, detail pane, menus, undo stack."""
+
+    counts_updated = Signal(object)  # FilterCounts shown in the side panel
+    rows_loaded = Signal(int)  # the table shows this many problems after a query
+
+    def __init__(self, ledger: Ledger) -> None:
+        super().__init__()
+        self.ledger = ledger
+        self.soon_days, self.later_days = settings.thresholds()
+        self.stack = QUndoStack(self)
+        self.edits = EditController(ledger, self.stack, self)
+        self.model = ProblemTableModel(ledger, self)
+        self.model.async_queries = True
+        self.search = SearchBox(self)
+        self.panel = FilterPanel(self)
+        self.table = QTableView(self)
+        self.detail = DetailPane(self)
+        self.banner = Banner(self)
+        self.legend = Legend(self)
+        self.count_label = QLabel(self)
+        self._keep_ids: list[int] = []
+        self._keep_current: int | None = None
+        self._pending_select: int | None = None  # a new problem to select once it is listed
+        self._pending_retried = False
+        self._counts_task: BackgroundTask | None = None
+        self._counts_generation = 0
+        self.dashboard_window: QWidget | None = None
+        self._build_layout()
+        self.actions_ = ProblemActions(self)
+        self.menus = build_menus(self)
+        self._connect()
+        self.set_ledger(ledger, first=True)
+
+    # ------------------------------------------------------------ building
+
+    def _build_layout(self) -> None:
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        self.table.setAlternatingRowColors(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(28)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        header = self.table.horizontalHeader()
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(Column.SEQ, Qt.SortOrder.AscendingOrder)
+        header.setHighlightSections(False)
+        header.setSectionsMovable(True)
+        for col, width in COLUMN_WIDTHS.items():
+            self.table.setColumnWidth(col, width)
+        self.panel.setMinimumWidth(200)
+        center = QWidget(self)
+        cv = QVBoxLayout(center)
+        cv.setContentsMargins(0, 0, 0, 0)
+        cv.setSpacing(2)
+        cv.addWidget(self.table, 1)
+        cv.addWidget(self.legend)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(self.panel)
+        self.splitter.addWidget(center)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([230, 900, 420])
+        self.splitter.setChildrenCollapsible(False)
+        root = QWidget(self)
+        rv = QVBoxLayout(root)
+        rv.setContentsMargins(6, 4, 6, 4)
+        rv.addWidget(self.banner)
+        rv.addWidget(self.splitter, 1)
+        self.setCentralWidget(root)
+        self.statusBar().addPermanentWidget(self.count_label)
+        self.resize(1500, 900)
+
+    def _connect(self) -> None:
+        self.panel.filter_selected.connect(lambda _k: self.apply_filter())
+        self.search.search_changed.connect(lambda _t: self.apply_filter())
+        self.model.loaded.connect(self._on_loaded)
+        self.model.query_failed.connect(self.show_error)
+        self.table.horizontalHeader().sortIndicatorChanged.connect(self.model.sort)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_moved())
+        self.table.doubleClicked.connect(lambda _i: self.actions_.edit_problem())
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            enter = QShortcut(QKeySequence(key), self.table)
+            enter.setContext(Qt.ShortcutContext.WidgetShortcut)
+            enter.activated.connect(self.actions_.edit_problem)
+        self.edits.changed.connect(self._after_edit)
+        self.edits.undo_failed.connect(self._undo_failed)
+        self.detail.edit_requested.connect(self.actions_.edit_problem)
+        self.detail.closeout_requested.connect(self.actions_.close_out)
+        self.detail.add_note_requested.connect(self.actions_.add_note)
+        self.detail.delete_note_requested.connect(self.actions_.delete_note)
+        self.detail.history_wanted.connect(self._load_history)
+
+    # ------------------------------------------------------------ ledger
+
+    def set_ledger(self, ledger: Ledger, first: bool = False) -> None:
+        """Show another ledger; the undo stack starts empty (its steps belong to the old one)."""
+        if not first and ledger is not self.ledger:
+            self.ledger.close()
+        self.ledger = ledger
+        self.stack.clear()
+        self.edits.ledger = ledger
+        self.edits.versions.clear()
+        self.model.set_ledger(ledger)
+        editable = not ledger.read_only
+        self.detail.editable = editable
+        self.menus.set_editable(editable)
+        self.banner.set_messages(list(ledger.warnings))
+        self.setWindowTitle(self.tr("整改台账 - {name}").format(name=ledger.path.name)
+                            + (self.tr("（只读）") if ledger.read_only else ""))
+        settings.add_recent_file(ledger.path)
+        self.menus.fill_recent()
+        key = settings.value_str(settings.KEY_LAST_FILTER, filters.ALL) if first else filters.ALL
+        self.refresh_counts()
+        self.panel.select_key(key)
+
+    def is_empty(self) -> bool:
+        """True when the ledger holds no problem."""
+        return count_problems(self.ledger) == 0
+
+    # ------------------------------------------------------------ filtering and refresh
+
+    def current_filter(self) -> ProblemFilter:
+        """The ProblemFilter the table shows (side panel plus search text)."""
+        return filters.problem_filter(self.panel.key, dt.date.today(), self.soon_days,
+                                      self.later_days, self.search.text().strip())
+
+    def apply_filter(self) -> None:
+        """Query the table again for the side panel's filter and the search text."""
+        self._remember_selection()
+        self.model.set_bands(dt.date.today(), self.soon_days, self.later_days)
+        self.model.set_query(self.current_filter())
+
+    def reload(self) -> None:
+        """Read everything again (after an import, a restore, a conflict)."""
+        self._remember_selection()
+        self.model.refresh()
+        self.refresh_counts()
+
+    def refresh_counts(self) -> None:
+        """Count every side-panel filter again, off the GUI thread."""
+        self._counts_generation += 1
+        gen, ledger = self._counts_generation, self.ledger
+        soon, later = self.soon_days, self.later_days
+
+        def done(counts: object) -> None:
+            if gen == self._counts_generation and isinstance(counts, FilterCounts):
+                self.panel.set_counts(counts)
+                self._show_count()
+                self.counts_updated.emit(counts)
+
+        self._counts_task = run_in_background(
+            lambda _p: filter_counts(ledger, dt.date.today(), soon, later), done,
+            lambda exc: self.show_error(exc) if gen == self._counts_generation else None)
+
+    def set_thresholds(self, soon: int, later: int) -> None:
+        """New warning horizons from the preferences."""
+        self.soon_days, self.later_days = soon, later
+        self.legend.set_thresholds(soon, later)
+        self.panel.set_thresholds(soon, later)
+        self.apply_filter()
+        self.refresh_counts()
+        self._show_current()
+
+    def select_after_reload(self, problem_id: int) -> None:
+        """Select this problem when the table next loads (a problem just created)."""
+        self._pending_select = problem_id
+        self._pending_retried = False
+
+    def _remember_selection(self) -> None:
+        if self._pending_select is not None:
+            self._keep_ids = [self._pending_select]
+            self._keep_current = self._pending_select
+            return
+        self._keep_ids = self.selected_ids()
+        self._keep_current = self.current_id()
+
+    def _show_count(self) -> None:
+        n = self.model.rowCount()
+        total = self.panel.tree.count_of(filters.ALL)
+        self.count_label.setText(self.tr("显示 {n} 个问题").format(n=n) if total is None else
+                                 self.tr("显示 {n} 个问题（共 {t} 个）").format(n=n, t=total))
+
+    def _on_loaded(self, n: int) -> None:
+        self._show_count()
+        self._restore_selection()
+        self.rows_loaded.emit(n)
+
+    def _restore_selection(self) -> None:
+        pending = self._pending_select
+        if pending is not None:
+            if self.model.row_of(pending) is None and not self._pending_retried:
+                # The new problem is hidden by the filter: show everything rather than let
+                # the clerk think it was lost.
+                self._pending_retried = True
+                self.statusBar().showMessage(
+                    self.tr("新问题不在当前筛选中，已切换到“全部问题”。"), 8000)
+                self.search.clear_silently()
+                self.panel.select_key(filters.ALL)
+                return
+            self._pending_select = None
+        sel = self.table.selectionModel()
+        sel.blockSignals(True)
+        sel.clearSelection()
+        current_row = self.model.row_of(self._keep_current) if self._keep_current else None
+        for pid in self._keep_ids[:500]:  # reselecting thousands row by row would stall
+            row = self.model.row_of(pid)
+            if row is not None:
+                sel.select(self.model.index(row, 0), QItemSelectionModel.SelectionFlag.Select
+                           | QItemSelectionModel.SelectionFlag.Rows)
+        if current_row is not None:
+            sel.setCurrentIndex(self.model.index(current_row, 0),
+                                QItemSelectionModel.SelectionFlag.NoUpdate)
+            self.table.scrollTo(self.model.index(current_row, 0))
+        sel.blockSignals(False)
+        self.table.viewport().update()
+        self._selection_moved()
+
+    # ------------------------------------------------------------ selection and detail
+
+    def selected_ids(self) -> list[int]:
+        """Ids of the selected problems, in table order."""
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        ids = self.model.ids()
+        return [ids[r] for r in rows if r < len(ids)]
+
+    def current_id(self) -> int | None:
+        """The problem the detail pane shows: the current row if selected, else the first."""
+        selected = self.selected_ids()
+        index = self.table.selectionModel().currentIndex()
+        if index.isValid():
+            pid = index.data(PROBLEM_ID_ROLE)
+            if pid in selected:
+                return int(pid)
+        return selected[0] if selected else None
+
+    def select_problem(self, problem_id: int) -> bool:
+        """Select one problem in the table (clearing the filter if it is hidden by it)."""
+        row = self.model.row_of(problem_id)
+        if row is None:
+            return False
+        index = self.model.index(row, 0)
+        self.table.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows)
+        self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        return True
+
+    def show_problem(self, problem_id: int) -> None:
+        """Bring a problem into view and select it (showing 全部 if the filter hides it)."""
+        if not self.select_problem(problem_id):
+            self.select_after_reload(problem_id)
+            self._pending_retried = True
+            self.search.clear_silently()
+            self.panel.select_key(filters.ALL)
+        self.raise_()
+        self.activateWindow()
+
+    def _selection_moved(self) -> None:
+        self.menus.set_selection(len(self.selected_ids()))
+        self._show_current()
+
+    def _show_current(self) -> None:
+        pid = self.current_id()
+        problem: ProblemRow | None = None
+        if pid is not None:
+            try:
+                problem = get_problem(self.ledger, pid)
+            except NotFoundError:
+                problem = None
+            except TrackerError as exc:
+                self.show_error(exc)
+        self.detail.show_problem(problem, dt.date.today(), self.soon_days, self.later_days)
+
+    def _load_history(self, problem_id: int) -> None:
+        try:
+            self.detail.set_history(problem_id, list_history(self.ledger, problem_id))
+        except TrackerError as exc:
+            self.show_error(exc)
+
+    # ------------------------------------------------------------ after edits
+
+    def _after_edit(self, ids: list[int]) -> None:
+        self.model.forget(ids)
+        self._show_current()
+        self.reload()
+
+    def _undo_failed(self, exc: TrackerError) -> None:
+        self.show_error(exc)
+        self.reload()
+
+    def show_error(self, exc: object) -> None:
+        """Say what went wrong in the clerk's words; a stale version also reloads."""
+        message = getattr(exc, "message", None) or str(exc)
+        QMessageBox.warning(self, self.tr("整改台账"), message)
+        if isinstance(exc, ConflictError):
+            self.reload()
+
+    def focus_search(self) -> None:
+        """Ctrl+F: put the cursor in the search box."""
+        self.search.setFocus()
+        self.search.selectAll()
+
+    # ------------------------------------------------------------ remembering
+
+    def restore_state(self) -> None:
+        """Window size, splitter, column widths and sort from the last run."""
+        for key, restore in ((settings.KEY_GEOMETRY, self.restoreGeometry),
+                             (settings.KEY_STATE, self.restoreState),
+                             (settings.KEY_SPLITTER, self.splitter.restoreState),
+                             (settings.KEY_HEADER, self.table.horizontalHeader().restoreState)):
+            value = settings.value_bytes(key)
+            if value is not None:
+                restore(value)
+
+    def save_state(self) -> None:
+        """Remember window size, splitter, column widths, sort and the filter."""
+        settings.set_value(settings.KEY_GEOMETRY, self.saveGeometry())
+        settings.set_value(settings.KEY_STATE, self.saveState())
+        settings.set_value(settings.KEY_SPLITTER, self.splitter.saveState())
+        settings.set_value(settings.KEY_HEADER, self.table.horizontalHeader().saveState())
+        settings.set_value(settings.KEY_LAST_FILTER, self.panel.key)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self.save_state()
+        super().closeEvent(event)
