@@ -51,7 +51,8 @@ from ui.tasks import run_in_background
 ProgressFn = Callable[[int, int, str], None]
 MARGINS_MM = QMarginsF(10, 12, 10, 10)
 PDF_DPI = 300
-PAD_PT = 3.0  # text inset inside a cell
+PAD_PT = 3.0  # text inset above and below, inside a cell
+SIDE_PAD_PT = 2.0  # and left and right: within the 6 px Excel allows, so headers never wrap
 FOOTER_PT = 16.0
 FALLBACK_FAMILIES = ["SimSun", "宋体", "Noto Serif CJK SC", "Noto Sans CJK SC"]
 
@@ -142,6 +143,7 @@ class LedgerPainter:
         self.col_x = [sum(self.col_w[:i]) for i in range(len(self.col_w))]
         self.merged = [c.level is Level.PROBLEM for c in job.columns]
         self.pad = PAD_PT * self.px
+        self.side = SIDE_PAD_PT * self.px
         self.status_col = next((i for i, c in enumerate(job.columns) if c.key == "status"), -1)
 
     # ------------------------------------------------------------- measuring
@@ -150,7 +152,7 @@ class LedgerPainter:
         fm = QFontMetricsF(font, self.device)
         if not text:
             return fm.height()
-        box = fm.boundingRect(QRectF(0, 0, max(1.0, width - 2 * self.pad), 1e9),
+        box = fm.boundingRect(QRectF(0, 0, max(1.0, width - 2 * self.side), 1e9),
                               int(Qt.TextFlag.TextWordWrap), text)
         return box.height()
 
@@ -222,7 +224,7 @@ class LedgerPainter:
             p.setFont(font)
             if colour is not None:
                 p.setPen(colour)
-            inner = rect.adjusted(self.pad, self.pad, -self.pad, -self.pad)
+            inner = rect.adjusted(self.side, self.pad, -self.side, -self.pad)
             align = (Qt.AlignmentFlag.AlignHCenter if centred else Qt.AlignmentFlag.AlignLeft)
             p.setClipRect(rect)
             p.drawText(inner, int(align | Qt.AlignmentFlag.AlignVCenter
