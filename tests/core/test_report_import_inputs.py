@@ -3,6 +3,8 @@ names and years chosen, refusals naming the problem, and pasted lists without a 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tracker.domain import SourceKind, Status
@@ -80,6 +82,15 @@ def test_pasted_text_with_a_heading_is_parsed_as_usual() -> None:
     assert len(r.problems) == 2 and r.message == ""
 
 
-def test_pasted_text_with_nothing_listable_keeps_the_no_section_message() -> None:
-    r = parse_pasted_text("")
+@pytest.mark.parametrize("text", [
+    "",
+    "关于召开全县教育工作会议的通知\n\n请各单位负责同志准时参加。",
+])
+def test_pasted_text_with_nothing_listable_keeps_the_no_section_message(text: str) -> None:
+    r = parse_pasted_text(text)
     assert r.problems == () and r.message == NO_SECTION
+
+
+def test_meeting_notice_file_is_not_read_as_a_list() -> None:
+    notice = (Path(__file__).parent / "report_texts" / "no_problems.txt").read_text("utf-8")
+    assert parse_pasted_text(notice).message == NO_SECTION

@@ -145,6 +145,7 @@ def parse_report_text(text: str) -> ExtractedReport:
 
 PASTED_FALLBACK = "文字中没有“存在问题”之类的标题，已把全部文字当作问题清单识别，请逐条核对。"
 _FALLBACK_HEADING = "存在问题"
+_FALLBACK_MIN_PROBLEMS = 2
 
 
 def parse_pasted_text(text: str) -> ExtractedReport:
@@ -155,7 +156,8 @@ def parse_pasted_text(text: str) -> ExtractedReport:
         return report
     # The clerk pasted only the list: read it under a made-up heading, keep the header facts.
     listed = parse_report_text(f"{_FALLBACK_HEADING}\n{text}")
-    if not listed.problems:
+    # One "problem" is any lone sentence (a notice, a greeting): a list has at least two.
+    if len(listed.problems) < _FALLBACK_MIN_PROBLEMS:
         return report
     return ExtractedReport(
         title=report.title,
