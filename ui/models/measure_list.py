@@ -26,18 +26,17 @@ from tracker.errors import DeadlineError
 class MeasureColumn(IntEnum):
     """Columns of the measure list."""
 
-    POSITION = 0
-    TEXT = 1
-    LEAD_UNIT = 2
-    CO_UNITS = 3
-    OWNER = 4
-    DEADLINE = 5
-    READING = 6
-    STATUS = 7
+    TEXT = 0
+    LEAD_UNIT = 1
+    CO_UNITS = 2
+    OWNER = 3
+    DEADLINE = 4
+    READING = 5
+    STATUS = 6
 
 
 HEADERS = {
-    MeasureColumn.POSITION: "序号", MeasureColumn.TEXT: "整改措施",
+    MeasureColumn.TEXT: "整改措施",
     MeasureColumn.LEAD_UNIT: "牵头单位", MeasureColumn.CO_UNITS: "配合单位",
     MeasureColumn.OWNER: "责任人", MeasureColumn.DEADLINE: "整改时限",
     MeasureColumn.READING: "时限解读", MeasureColumn.STATUS: "状态",
@@ -152,8 +151,6 @@ class MeasureListModel(QAbstractTableModel):
         self.beginMoveRows(QModelIndex(), row, row, QModelIndex(), dest)
         self._rows.insert(target, self._rows.pop(row))
         self.endMoveRows()
-        last = len(self._rows) - 1
-        self.dataChanged.emit(self.index(0, 0), self.index(last, 0))
         return target
 
     # ------------------------------------------------------------ Qt model
@@ -166,9 +163,12 @@ class MeasureListModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(MeasureColumn)):
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(MeasureColumn):
             return QCoreApplication.translate("MeasureList", HEADERS[MeasureColumn(section)])
+        if orientation == Qt.Orientation.Vertical:
+            return str(section + 1)  # the measure's number, which follows its place
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
@@ -187,8 +187,6 @@ class MeasureListModel(QAbstractTableModel):
         d = self._rows[index.row()]
         col = MeasureColumn(index.column())
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-            if col is MeasureColumn.POSITION:
-                return str(index.row() + 1)
             if col in FIELDS:
                 return getattr(d, FIELDS[col])
             if col is MeasureColumn.READING:
