@@ -44,6 +44,7 @@ from tracker.excel.export_options import (
 from tracker.excel.export_rows import LedgerBlock, build_block
 from tracker.excel.layout import fit_widths
 from tracker.excel.styles import CENTRED_KEYS, HEADER_FILL, OVERDUE_FILL, OVERDUE_FONT, STATUS_FILLS
+from tracker.services.queries import count_problems
 from tracker.services.reference import get_setting
 from tracker.summary import cn_date
 from ui.tasks import run_in_background
@@ -54,6 +55,7 @@ PDF_DPI = 300
 PAD_PT = 3.0  # text inset above and below, inside a cell
 SIDE_PAD_PT = 2.0  # and left and right: within the 6 px Excel allows, so headers never wrap
 FOOTER_PT = 16.0
+PREVIEW_WARN_PROBLEMS = 3000  # a preview keeps every page in memory
 FALLBACK_FAMILIES = ["SimSun", "宋体", "Noto Serif CJK SC", "Noto Sans CJK SC"]
 
 
@@ -356,6 +358,13 @@ def _show_error(parent: QWidget | None, exc: BaseException) -> None:
 
 def print_preview(ledger: Ledger, flt: ProblemFilter, parent: QWidget | None) -> None:
     """Read the current filtered ledger in the background, then open the print preview."""
+    n = count_problems(ledger, flt)
+    if n > PREVIEW_WARN_PROBLEMS:
+        answer = QMessageBox.question(parent, _tr("打印预览"), _tr(
+            "当前筛选有 {n} 个问题，预览会很慢并占用较多内存。建议先筛选，或改用“导出 PDF”。"
+            "仍要预览吗？").format(n=n))
+        if answer != QMessageBox.StandardButton.Yes:
+            return
 
     def show(job: object) -> None:
         assert isinstance(job, PrintJob)
@@ -374,7 +383,10 @@ def print_preview(ledger: Ledger, flt: ProblemFilter, parent: QWidget | None) ->
 
 def export_pdf_dialog(ledger: Ledger, flt: ProblemFilter, parent: QWidget | None) -> None:
     """Ask where to save, write the PDF in the background, then offer to open it."""
-    name, _ = QFileDialog.getSaveFileName(parent, _tr("导出 PDF"), str(Path.home() / "整改台账.pdf"),
+    from ui.dialogs.export_dialog import export_folder
+
+    name, _ = QFileDialog.getSaveFileName(parent, _tr("导出 PDF"),
+                                          str(export_folder() / "整改台账.pdf"),
                                           _tr("PDF 文件 (*.pdf)"))
     if not name:
         return

@@ -15,7 +15,7 @@ from pathlib import Path
 from openpyxl.workbook import Workbook
 
 from tracker.db.engine import Ledger
-from tracker.domain import ProblemFilter, ProblemRow
+from tracker.domain import ProblemFilter
 from tracker.errors import StorageError
 from tracker.excel.export_data import (
     Selection,
@@ -193,7 +193,3 @@ def export_ledger(
     names = tuple(ws.title for ws in wb._sheets if ws.title != MARKER_SHEET)
     return ExportResult(target, len(sheets[0].selection), rows, names)
 
-
-def problems_of(ledger: Ledger, flt: ProblemFilter) -> Iterator[ProblemRow]:
-    """The filtered problems streamed in ledger order (for callers that draw them: PDF)."""
-    return iter_problems(ledger, select_problems(ledger, flt))
