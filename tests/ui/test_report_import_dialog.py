@@ -283,3 +283,17 @@ def test_assign_menu_lists_the_other_problems_and_moves_the_measure(  # type: ig
     assert measure_texts(m, 0) == ["调整学区划分。"]
     assert measure_texts(m, 1) == ["落实乡村教师生活补助。", "年底前建成城北小学"]
     assert m.edited
+
+
+def test_a_report_already_imported_is_pointed_out(qtbot, ledger: Ledger) -> None:  # type: ignore[no-untyped-def]
+    from tracker.domain import ProblemInput, SourceInput
+    from tracker.services.problems import create_problems
+
+    create_problems(ledger, [ProblemInput("旧问题")],
+                    SourceInput("2022年某某县人民政府履行教育职责情况的自评报告", year=2022))
+    d = ReportImportDialog(ledger)
+    qtbot.addWidget(d)
+    pasted(qtbot, d, REPORT)
+    assert d.summary.text().endswith("台账中已有同名问题来源，这份报告可能已经导入过。")
+    d.source_form.year.setValue(2023)
+    assert "已经导入过" not in d.summary.text()

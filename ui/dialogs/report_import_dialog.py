@@ -117,13 +117,14 @@ class ReportImportDialog(QDialog):
         left_buttons.addStretch(1)
         left_buttons.addWidget(self.parse_button)
         left_layout.addLayout(left_buttons)
+        # The source belongs to the document: under its text, leaving the tree full height.
+        box = QGroupBox(self.tr("问题来源（导入时新建）"), left)
+        QVBoxLayout(box).addWidget(self.source_form)
+        left_layout.addWidget(box)
 
         right = QWidget(self)
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
-        box = QGroupBox(self.tr("问题来源（导入后新建）"), right)
-        QVBoxLayout(box).addWidget(self.source_form)
-        right_layout.addWidget(box)
         right_layout.addWidget(QLabel(self.tr(
             "识别出的问题：勾选要导入的，双击可修改文字和类别；措施可拖到别的问题下。"), right))
         right_layout.addWidget(self.tree, 1)
@@ -239,6 +240,7 @@ class ReportImportDialog(QDialog):
                 continue  # typed by the clerk: theirs wins
             if key == "title":
                 form.title.setText(str(value))
+                form.title.setCursorPosition(0)  # a long title shows its beginning
             elif key == "kind":
                 form.kind.setCurrentIndex(max(0, form.kind.findData(value)))
             elif key == "year":

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.models.report_preview_model import PreviewColumn, ReportPreviewModel
+from ui.models.report_preview_model import KIND_GROUP, PreviewColumn, ReportPreviewModel
 from ui.widgets.completing_combo import CompletingCombo
 
 CATEGORY_WIDTH = 130
@@ -41,6 +41,8 @@ class PreviewDelegate(QStyledItemDelegate):
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
         width = self.view.header().sectionSize(index.column())
+        if self.view.isFirstColumnSpanned(index.row(), index.parent()):
+            width = self.view.viewport().width()
         if index.column() == PreviewColumn.TEXT:
             depth = 1 if index.parent().isValid() else 0
             width -= self.view.indentation() * (depth + 1)
@@ -108,6 +110,20 @@ class ReportPreviewTree(QTreeView):
         self._relayout.setInterval(50)
         self._relayout.timeout.connect(self.doItemsLayout)
         header.sectionResized.connect(lambda *_: self._relayout.start())
+        self._model = model
+        for signal in (model.modelReset, model.rowsInserted, model.rowsMoved):
+            signal.connect(self._span_rows)
         model.modelReset.connect(self.expandAll)
         model.rowsInserted.connect(lambda parent, *_: self.expand(parent))
         model.rowsMoved.connect(lambda _src, _first, _last, dest, *_: self.expand(dest))
+
+    def _span_rows(self, *_args: Any) -> None:
+        """Measures and the group title have no category or status: their text takes the
+        whole width."""
+        model = self._model
+        root = QModelIndex()
+        for top in range(model.rowCount(root)):
+            parent = model.index(top, 0)
+            self.setFirstColumnSpanned(top, root, model.kind_of(parent) == KIND_GROUP)
+            for row in range(model.rowCount(parent)):
+                self.setFirstColumnSpanned(row, parent, True)
