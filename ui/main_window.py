@@ -248,6 +248,8 @@ class MainWindow(QMainWindow):
                 self.panel.select_key(filters.ALL)
                 return
             self._pending_select = None
+            if self.model.row_of(pending) is not None:
+                self._keep_ids, self._keep_current = [pending], pending
         sel = self.table.selectionModel()
         sel.blockSignals(True)
         sel.clearSelection()

@@ -1,0 +1,153 @@
+"""Edits made in the window go onto the undo stack: Ctrl+Z and Ctrl+Y (编辑 menu) take each
+back and forth, and the database says so after every step."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from tests.ui.ui_fixtures import isolated_settings, small_ledger  # noqa: F401
+from tests.ui.window_helpers import descriptions, select_text, wait_loaded, window  # noqa: F401
+from tracker.domain import ProblemFilter, Status
+from tracker.services.queries import count_problems, get_problem, problem_ids
+from ui.dialogs.problem_editor import ProblemEditor
+from ui.dialogs.small_edits import BulkEditDialog, CloseOutDialog, ProgressNoteDialog
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
+
+def _stored(window, text: str):  # type: ignore[no-untyped-def]
+    ids = problem_ids(window.ledger, ProblemFilter(text=text))
+    return get_problem(window.ledger, ids[0]) if ids else None
+
+
+def test_new_problem_undo_redo_through_the_edit_menu(qtbot, window, monkeypatch):
+    def fill(self):  # type: ignore[no-untyped-def]
+        self.description.setPlainText("课后服务内容单一")
+        self.measures.text_edit.setPlainText("丰富课后服务")
+        self.measures.deadline.setText("年底前")
+        return self.try_save()
+
+    monkeypatch.setattr(ProblemEditor, "exec", fill)
+    window.menus.new_problem.trigger()
+    wait_loaded(qtbot, window, 6)
+    assert _stored(window, "课后服务") is not None
+    assert window.current_id() == _stored(window, "课后服务").id  # the new row is selected
+    assert window.menus.undo.text() == "撤销 新建问题"
+
+    window.menus.undo.trigger()
+    wait_loaded(qtbot, window, 5)
+    assert _stored(window, "课后服务") is None and count_problems(window.ledger) == 5
+
+    window.menus.redo.trigger()
+    wait_loaded(qtbot, window, 6)
+    assert _stored(window, "课后服务").measures[0].deadline_text == "年底前"
+
+
+def test_edit_then_undo_and_redo_restore_each_version(qtbot, window, monkeypatch):
+    def change(self):  # type: ignore[no-untyped-def]
+        self.description.setPlainText("教师结构性缺编，音体美教师不足")
+        self.measures.deadline.setText("2027年8月底前")
+        return self.try_save()
+
+    monkeypatch.setattr(ProblemEditor, "exec", change)
+    pid = select_text(window, "缺编")
+    window.actions_.edit_problem()
+    wait_loaded(qtbot, window, 5)
+    assert get_problem(window.ledger, pid).measures[0].deadline_text == "2027年8月底前"
+    assert "音体美" in window.detail.detail.toPlainText()
+    window.stack.undo()
+    wait_loaded(qtbot, window, 5)
+    p = get_problem(window.ledger, pid)
+    assert p.description == "教师结构性缺编" and p.measures[0].deadline_text != "2027年8月底前"
+    window.stack.redo()
+    wait_loaded(qtbot, window, 5)
+    assert get_problem(window.ledger, pid).description == "教师结构性缺编，音体美教师不足"
+
+
+def test_delete_asks_then_undo_brings_the_problem_back(qtbot, window, monkeypatch):
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: QMessageBox.StandardButton.Yes)
+    pid = select_text(window, "大班额")
+    window.menus.delete_problem.trigger()
+    wait_loaded(qtbot, window, 4)
+    assert "城区存在大班额" not in descriptions(window)
+    assert count_problems(window.ledger) == 4
+    window.menus.undo.trigger()
+    wait_loaded(qtbot, window, 5)
+    restored = get_problem(window.ledger, pid)
+    assert restored.status is Status.CLOSED and restored.description == "城区存在大班额"
+    window.menus.redo.trigger()
+    wait_loaded(qtbot, window, 4)
+    assert count_problems(window.ledger) == 4
+
+
+def test_note_closeout_and_bulk_edit_each_undo(qtbot, window, monkeypatch):
+    pid = select_text(window, "监控")
+
+    def note(self):  # type: ignore[no-untyped-def]
+        self.text.setPlainText("已补装摄像头12个")
+        return self.try_save()
+
+    monkeypatch.setattr(ProgressNoteDialog, "exec", note)
+    window.actions_.add_note()
+    wait_loaded(qtbot, window, 5)
+    assert get_problem(window.ledger, pid).measures[0].notes[0].text == "已补装摄像头12个"
+    assert "已补装摄像头12个" in window.detail.detail.toPlainText()
+
+    def closeout(self):  # type: ignore[no-untyped-def]
+        self.verifier.setText("督导室 李明")
+        return self.try_save()
+
+    monkeypatch.setattr(CloseOutDialog, "exec", closeout)
+    window.actions_.close_out()  # refused: the measure is not done yet
+    assert get_problem(window.ledger, pid).status is Status.NOT_STARTED
+
+    def bulk_done(self):  # type: ignore[no-untyped-def]
+        self.use_status.setChecked(True)
+        self.status.setCurrentIndex(self.status.findData(Status.DONE.value))
+        return self.try_save()
+
+    monkeypatch.setattr(BulkEditDialog, "exec", bulk_done)
+    select_text(window, "监控")
+    window.actions_.bulk_edit()
+    wait_loaded(qtbot, window, 5)
+    assert get_problem(window.ledger, pid).status is Status.DONE
+    select_text(window, "监控")
+    window.actions_.close_out()
+    wait_loaded(qtbot, window, 5)
+    closed = get_problem(window.ledger, pid)
+    assert (closed.status, closed.closeout_by) == (Status.CLOSED, "督导室 李明")
+    assert closed.closeout_on == dt.date.today()
+
+    window.stack.undo()  # close-out
+    assert get_problem(window.ledger, pid).status is Status.DONE
+    window.stack.undo()  # bulk status
+    assert get_problem(window.ledger, pid).status is Status.NOT_STARTED
+    window.stack.undo()  # note
+    assert get_problem(window.ledger, pid).measures[0].notes == ()
+    assert not window.stack.canUndo()
+    for _ in range(3):
+        window.stack.redo()
+    final = get_problem(window.ledger, pid)
+    assert final.status is Status.CLOSED and final.measures[0].notes[0].text == "已补装摄像头12个"
+    wait_loaded(qtbot, window, 5)
+
+
+def test_deleting_a_note_asks_and_can_be_undone(qtbot, window, monkeypatch):
+    from tracker.services.measures import add_progress_note
+
+    pid = select_text(window, "食堂")
+    mid = get_problem(window.ledger, pid).measures[0].id
+    note = add_progress_note(window.ledger, mid, dt.date(2026, 11, 1), "已约谈")
+    window.reload()
+    wait_loaded(qtbot, window, 5)
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: QMessageBox.StandardButton.Yes)
+    window.detail.delete_note_requested.emit(note.id)
+    assert get_problem(window.ledger, pid).measures[0].notes == ()
+    window.stack.undo()
+    assert [n.text for n in get_problem(window.ledger, pid).measures[0].notes] == ["已约谈"]
+    wait_loaded(qtbot, window, 5)
