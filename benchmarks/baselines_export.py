@@ -1,11 +1,15 @@
 """Bare-openpyxl baselines for the ledger export: write exactly the cells, styles, merges, row
 heights and column widths of an exported ledger sheet, with nothing of ours in the timed part.
 
-    python -m benchmarks.baselines_export LEDGER.sqlite    # exports it, then the baselines
+    python -m benchmarks.baselines_export LEDGER.sqlite                  # time vs baselines
+    python -m benchmarks.baselines_export --memory LEDGER.sqlite         # export's peak RSS
+    python -m benchmarks.baselines_export --normal-memory LEDGER.sqlite  # non-streaming mode
 
-``capture(path)`` reads the first sheet of an export into a plain grid (untimed);
-``write_normal(grid, out)`` and ``write_write_only(grid, out)`` are the two baselines (timed by
-the caller). The export is held to 1.5x of these (issue: Excel ledger export, point 9)."""
+``capture(path)`` reads the first sheet of an export into a plain grid (untimed). The bare
+baselines, each timed by ``compare``: ``write_normal`` (ordinary workbook, style objects per
+cell), ``write_write_only`` (streaming, style objects per cell), ``write_named_styles``
+(streaming, NamedStyle per cell) and ``write_style_arrays`` (streaming, prebuilt style arrays:
+a floor). The export is held to 1.5x of bare openpyxl (issue: Excel ledger export, point 9)."""
 
 from __future__ import annotations
 
@@ -23,11 +27,16 @@ from openpyxl.worksheet.cell_range import CellRange
 from tracker.domain import ProblemFilter
 
 
+Style = tuple[Any, Any, Any, Any]  # font, border, fill, alignment
+
+
 @dataclass
 class Grid:
-    """One sheet as plain data: per row a list of (column, value, font, border, fill, align)."""
+    """One sheet as plain data: per row a list of (column, value, style number), the distinct
+    styles, row heights, column widths and merged ranges."""
 
-    rows: list[list[tuple[int, Any, Any, Any, Any, Any]]] = field(default_factory=list)
+    rows: list[list[tuple[int, Any, int]]] = field(default_factory=list)
+    styles: list[Style] = field(default_factory=list)
     heights: dict[int, float] = field(default_factory=dict)
     widths: dict[str, float] = field(default_factory=dict)
     merges: list[str] = field(default_factory=list)
@@ -39,23 +48,23 @@ class Grid:
 
 
 def capture(path: str | Path) -> Grid:
-    """The first sheet of ``path``; equal style objects are shared, as an app would share."""
+    """The first sheet of ``path``. Each distinct style becomes one set of shared objects, as
+    an app would share them; cells refer to it by number, so no baseline pays for hashing."""
     wb = load_workbook(path)
     ws = wb.worksheets[0]
     grid = Grid()
-    shared: dict[Any, Any] = {}
-
-    def one(obj: Any) -> Any:
-        plain = copy(obj)  # cells hand out read-only proxies
-        return shared.setdefault(plain, plain)
-
+    numbers: dict[Style, int] = {}
     for r, row in enumerate(ws.iter_rows(), start=1):
         cells = []
         for c in row:
             if c.value is None and not c.has_style:
                 continue
-            cells.append((c.column, c.value, one(c.font), one(c.border), one(c.fill),
-                          one(c.alignment)))
+            # copy(): cells hand out read-only proxies
+            style = (copy(c.font), copy(c.border), copy(c.fill), copy(c.alignment))
+            if style not in numbers:
+                numbers[style] = len(grid.styles)
+                grid.styles.append(style)
+            cells.append((c.column, c.value, numbers[style]))
         grid.rows.append(cells)
         h = ws.row_dimensions[r].height
         if h:
@@ -75,112 +84,100 @@ def _print_setup(ws: Any) -> None:
     ws.print_title_rows = "3:3"
 
 
-def write_normal(grid: Grid, out: str | Path) -> None:
-    """Baseline 1: an ordinary workbook, styles assigned per cell as objects. Merges go straight
-    into the range set: ws.merge_cells checks each new range against all others (quadratic)
-    and would take hours at 10,000 problems, which no baseline should charge for."""
-    wb = Workbook()
-    ws = wb.active
+def _widths(ws: Any, grid: Grid) -> None:
     for letter, width in grid.widths.items():
         ws.column_dimensions[letter].width = width
-    for r, row in enumerate(grid.rows, start=1):
-        for col, value, font, border, fill, align in row:
-            cell = ws.cell(row=r, column=col, value=value)
-            cell.font, cell.border, cell.fill, cell.alignment = font, border, fill, align
-        if r in grid.heights:
-            ws.row_dimensions[r].height = grid.heights[r]
+
+
+def _merges(ws: Any, grid: Grid) -> None:
+    # Straight into the range set: ws.merge_cells checks each new range against all others
+    # (quadratic: hours at 10,000 problems), which no baseline should be charged for.
     for ref in grid.merges:
         ws.merged_cells.ranges.add(CellRange(ref))
+
+
+def write_normal(grid: Grid, out: str | Path) -> None:
+    """Baseline 1: an ordinary workbook, the shared style objects assigned cell by cell."""
+    wb = Workbook()
+    ws = wb.active
+    _widths(ws, grid)
+    for r, row in enumerate(grid.rows, start=1):
+        for col, value, n in row:
+            cell = ws.cell(row=r, column=col, value=value)
+            cell.font, cell.border, cell.fill, cell.alignment = grid.styles[n]
+        if r in grid.heights:
+            ws.row_dimensions[r].height = grid.heights[r]
+    _merges(ws, grid)
     _print_setup(ws)
+    wb.save(str(out))
+
+
+def _stream(grid: Grid, out: str | Path, make: Any, prepare: Any = None) -> None:
+    """Write the grid in streaming mode; ``make(ws, value, style_number)`` builds each cell."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet()
+    if prepare is not None:
+        prepare(wb, ws)
+    _widths(ws, grid)
+    _print_setup(ws)
+    for r, row in enumerate(grid.rows, start=1):
+        values: list[Any] = []
+        for col, value, n in row:
+            values.extend([None] * (col - 1 - len(values)))
+            values.append(make(ws, value, n))
+        if r in grid.heights:
+            ws.row_dimensions[r].height = grid.heights[r]
+        ws.append(values)
+    _merges(ws, grid)
     wb.save(str(out))
 
 
 def write_write_only(grid: Grid, out: str | Path) -> None:
-    """Baseline 2: openpyxl's streaming mode, WriteOnlyCell per cell with style objects."""
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet()
-    for letter, width in grid.widths.items():
-        ws.column_dimensions[letter].width = width
-    _print_setup(ws)
-    for r, row in enumerate(grid.rows, start=1):
-        values: list[Any] = []
-        for col, value, font, border, fill, align in row:
-            values.extend([None] * (col - 1 - len(values)))
-            cell = WriteOnlyCell(ws, value=value)
-            cell.font, cell.border, cell.fill, cell.alignment = font, border, fill, align
-            values.append(cell)
-        if r in grid.heights:
-            ws.row_dimensions[r].height = grid.heights[r]
-        ws.append(values)
-    for ref in grid.merges:
-        ws.merged_cells.ranges.add(CellRange(ref))
-    wb.save(str(out))
+    """Baseline 2: openpyxl's streaming mode, a WriteOnlyCell per cell with the shared style
+    objects assigned."""
+    def make(ws: Any, value: Any, n: int) -> Any:
+        cell = WriteOnlyCell(ws, value=value)
+        cell.font, cell.border, cell.fill, cell.alignment = grid.styles[n]
+        return cell
+
+    _stream(grid, out, make)
 
 
 def write_named_styles(grid: Grid, out: str | Path) -> None:
-    """Baseline 3, the fastest plain openpyxl we know: streaming mode, each distinct style
-    registered once as a NamedStyle and cells given the style's name."""
+    """Baseline 3: streaming mode, each distinct style registered once as a NamedStyle and
+    cells given the style's name."""
     from openpyxl.styles import NamedStyle
 
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet()
-    names: dict[tuple[Any, ...], str] = {}
-    for row in grid.rows:
-        for _, _, *style in row:
-            key = tuple(style)
-            if key not in names:
-                names[key] = f"s{len(names)}"
-                font, border, fill, align = style
-                wb.add_named_style(NamedStyle(name=names[key], font=font, border=border,
-                                              fill=fill, alignment=align))
-    for letter, width in grid.widths.items():
-        ws.column_dimensions[letter].width = width
-    _print_setup(ws)
-    for r, row in enumerate(grid.rows, start=1):
-        values: list[Any] = []
-        for col, value, *style in row:
-            values.extend([None] * (col - 1 - len(values)))
-            cell = WriteOnlyCell(ws, value=value)
-            cell.style = names[tuple(style)]
-            values.append(cell)
-        if r in grid.heights:
-            ws.row_dimensions[r].height = grid.heights[r]
-        ws.append(values)
-    for ref in grid.merges:
-        ws.merged_cells.ranges.add(CellRange(ref))
-    wb.save(str(out))
+    def prepare(wb: Any, ws: Any) -> None:
+        for n, (font, border, fill, align) in enumerate(grid.styles):
+            wb.add_named_style(NamedStyle(name=f"s{n}", font=font, border=border, fill=fill,
+                                          alignment=align))
+
+    def make(ws: Any, value: Any, n: int) -> Any:
+        cell = WriteOnlyCell(ws, value=value)
+        cell.style = f"s{n}"
+        return cell
+
+    _stream(grid, out, make, prepare)
 
 
 def write_style_arrays(grid: Grid, out: str | Path) -> None:
-    """Baseline 4, a floor rather than a baseline: streaming mode with each distinct style's
-    internal StyleArray built once and copied onto cells (the trick the export itself uses),
-    so the only difference left to the export is reading the ledger and laying it out."""
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet()
-    arrays: dict[tuple[Any, ...], Any] = {}
-    for row in grid.rows:
-        for _, _, *style in row:
-            key = tuple(style)
-            if key not in arrays:
-                probe = WriteOnlyCell(ws)
-                probe.font, probe.border, probe.fill, probe.alignment = style
-                arrays[key] = probe._style
-    for letter, width in grid.widths.items():
-        ws.column_dimensions[letter].width = width
-    _print_setup(ws)
-    for r, row in enumerate(grid.rows, start=1):
-        values: list[Any] = []
-        for col, value, *style in row:
-            values.extend([None] * (col - 1 - len(values)))
-            cell = WriteOnlyCell(ws, value=value)
-            cell._style = arrays[tuple(style)]
-            values.append(cell)
-        if r in grid.heights:
-            ws.row_dimensions[r].height = grid.heights[r]
-        ws.append(values)
-    for ref in grid.merges:
-        ws.merged_cells.ranges.add(CellRange(ref))
-    wb.save(str(out))
+    """Baseline 4, a floor more than a baseline: streaming mode with each style's internal
+    StyleArray built once and copied onto cells (the trick the export uses itself)."""
+    arrays: list[Any] = []
+
+    def prepare(wb: Any, ws: Any) -> None:
+        for style in grid.styles:
+            probe = WriteOnlyCell(ws)
+            probe.font, probe.border, probe.fill, probe.alignment = style
+            arrays.append(probe._style)
+
+    def make(ws: Any, value: Any, n: int) -> Any:
+        cell = WriteOnlyCell(ws, value=value)
+        cell._style = arrays[n]
+        return cell
+
+    _stream(grid, out, make, prepare)
 
 
 def timed(fn: Any, *args: Any) -> float:
@@ -248,6 +245,25 @@ def main(argv: list[str]) -> int:
     memory of exporting the ledger in a child process instead)."""
     import tempfile
 
+    if argv[0] == "--normal-memory":  # what the ordinary (not streaming) mode would hold
+        import tracemalloc
+
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "e.xlsx"
+            ledger = __import__("tracker.db.engine", fromlist=["open_ledger"]).open_ledger(
+                argv[1], read_only=True)
+            from tracker.excel.export import export_ledger
+
+            export_ledger(ledger, out)
+            ledger.close()
+            grid = capture(out)
+            tracemalloc.start()
+            write_normal(grid, Path(tmp) / "n.xlsx")
+            peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+        print(f"{grid.cells} cells: normal-mode write peak {peak / 2**20:.0f} MiB "
+              f"({peak / grid.cells:.0f} bytes per cell, Python allocations)")
+        return 0
     if argv[0] == "--memory":
         with tempfile.TemporaryDirectory() as tmp:
             secs, mib, problems, rows = export_peak_memory(argv[1], Path(tmp) / "m.xlsx")
