@@ -329,3 +329,29 @@ def test_half_written_backups_of_a_killed_program_are_cleared_later(tmp_path: Pa
     assert stale in removed and not stale.exists()
     assert fresh.exists(), "a backup still being written by another window is left alone"
     assert bk.list_backups(path) == []
+
+
+def test_rectify_backup_and_restore_from_the_command_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tracker.cli.main import main
+
+    path = _ledger_with(tmp_path / "l.sqlite", "命令行备份前的问题")
+    copy = tmp_path / "外带备份.sqlite"
+    assert main(["--db", str(path), "backup", str(copy)]) == 0
+    assert f"已备份到 {copy}" in capsys.readouterr().out
+    assert main(["--db", str(path), "backup", str(copy)]) == 1
+    assert "已存在" in capsys.readouterr().err
+    assert main(["--db", str(path), "backup", str(path)]) == 1
+    assert "台账文件本身" in capsys.readouterr().err
+    assert main(["--db", str(path), "backup"]) == 0
+    assert main(["--db", str(path), "backup", "--list"]) == 0
+    listing = capsys.readouterr().out
+    assert "手动" in listing and "共 1 份备份" in listing
+
+    _add(path, "备份之后的问题")
+    assert main(["--db", str(path), "restore", str(copy), "--user", "王芳"]) == 0
+    out = capsys.readouterr().out
+    assert "已用" in out and "恢复前的台账已保存为" in out
+    assert _descriptions(path) == ["命令行备份前的问题"]
+    assert main(["--db", str(path), "restore", str(tmp_path / "没有这个文件.sqlite")]) == 1
+    assert "找不到备份文件" in capsys.readouterr().err

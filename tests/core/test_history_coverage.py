@@ -205,9 +205,40 @@ def test_rectify_update_goes_through_the_services_and_lands_in_history(tmp_path:
     table = _rectify("--db", str(path), "history", "--problem", str(pid))
     assert "赵六" in table.stdout and "“未启动” → “已完成”" in table.stdout
 
-    bad = _rectify("--db", str(path), "update", str(mid), "--status", "差不多了")
-    assert bad.returncode == 1 and "未知的状态“差不多了”" in bad.stderr
-    nothing = _rectify("--db", str(path), "update", str(mid))
-    assert nothing.returncode == 1 and "--status" in nothing.stderr
-    missing = _rectify("--db", str(path), "update", "9999", "--status", "done")
-    assert missing.returncode == 1 and "不存在" in missing.stderr
+
+
+@pytest.mark.parametrize("args,words", [
+    (["--status", "差不多了"], "未知的状态“差不多了”"),
+    ([], "--status"),
+    (["--deadline", "下辈子"], "无法识别整改时限“下辈子”"),
+    (["--progress", "  "], "不能为空"),
+])
+def test_rectify_update_refuses_bad_arguments_in_one_chinese_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], words: str) -> None:
+    from tracker.cli.main import main
+
+    path = tmp_path / "l.sqlite"
+    led = open_ledger(path, user="测试员")
+    try:
+        mid = get_problem(led, _problem(led)).measures[0].id
+        history = len(list_history(led))
+    finally:
+        led.close()
+    assert main(["--db", str(path), "update", str(mid), *args]) == 1
+    err = capsys.readouterr().err
+    assert words in err and len(err.strip().splitlines()) == 1
+    led = open_ledger(path)
+    try:
+        assert len(list_history(led)) == history
+    finally:
+        led.close()
+
+
+def test_rectify_update_of_a_missing_measure_says_so(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    from tracker.cli.main import main
+
+    path = tmp_path / "l.sqlite"
+    open_ledger(path).close()
+    assert main(["--db", str(path), "update", "9999", "--status", "done"]) == 1
+    assert "不存在" in capsys.readouterr().err
