@@ -93,3 +93,10 @@ def test_conflicts_are_refused_until_resolve_chooses(tmp_path: Path,
         assert get_problem(ledger, row.id).measures[0].status is Status.DONE
     finally:
         ledger.close()
+
+
+def test_the_cli_choices_are_the_resolutions_the_importer_knows() -> None:
+    from tracker.cli import import_cmds
+    from tracker.excel import roundtrip
+
+    assert import_cmds.RESOLUTIONS == roundtrip.RESOLUTIONS

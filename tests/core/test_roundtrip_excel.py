@@ -263,3 +263,44 @@ def test_an_old_value_the_file_still_shows_does_not_undo_a_later_change_in_the_a
     a1, a2 = get_problem(small, 1).measures
     assert (a1.status, a1.deadline) == (Status.ONGOING, dt.date(2027, 3, 31))
     assert a2.status is Status.IN_PROGRESS
+
+
+def test_a_returned_file_without_its_id_columns_is_refused_not_duplicated(
+        small: Ledger, tmp_path: Path) -> None:
+    path = export(small, tmp_path / "a.xlsx")
+    wb = load_workbook(path)
+    ws = wb["台账"]
+    first_id = columns(ws)[ID_HEADERS[0]]
+    ws.delete_cols(first_id, len(ID_HEADERS))
+    wb.save(path)
+    with pytest.raises(ImportRejected) as info:
+        build_plan(small, path, OPTIONS)
+    assert "隐藏的“问题ID”“措施ID”列已被删除" in info.value.message
+    assert count_problems(small) == 2
+    # Named explicitly, the sheet imports as new problems (the clerk's deliberate choice).
+    plan = build_plan(small, path, ImportOptions(today=TODAY, sheet="台账"))
+    assert len(plan.problems) == 2 and plan.updates == ()
+
+
+def test_a_problem_the_unit_added_at_the_end_is_imported_as_new(small: Ledger,
+                                                                tmp_path: Path) -> None:
+    path = export(small, tmp_path / "a.xlsx")
+    wb = load_workbook(path)
+    ws = wb["台账"]
+    cols = columns(ws)
+    row = [None] * max(cols.values())
+    for header, value in {"存在问题": "食堂留样不规范", "整改措施": "开展专项检查", "牵头单位": "市市场监管局",
+                          "整改时限": "年底前", "完成情况": "整改中"}.items():
+        row[cols[header] - 1] = value
+    ws.append(row)
+    wb.save(path)
+    plan = build_plan(small, path, OPTIONS)
+    assert plan.errors == [] and plan.updates == ()
+    (new,) = plan.problems
+    assert new.data.description == "食堂留样不规范"
+    (m,) = new.measures
+    # 年底前 resolves against the sheet's 填报日期 (the export's report date).
+    assert (m.data.lead_unit, m.data.deadline, m.data.status) == (
+        "市市场监管局", dt.date(2026, 12, 31), Status.IN_PROGRESS)
+    apply_plan(small, plan)
+    assert count_problems(small) == 3

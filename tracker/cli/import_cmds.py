@@ -8,11 +8,18 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from typing import TYPE_CHECKING
+
 from tracker.cli.common import ledger_from
 from tracker.db.engine import Ledger, default_ledger_path, open_ledger
-from tracker.excel.import_plan import ImportOptions, ImportPlan, build_plan
-from tracker.excel.roundtrip import KEEP_LEDGER, RESOLUTIONS, TAKE_FILE
-from tracker.services.imports import apply_plan, unresolved
+
+if TYPE_CHECKING:
+    from tracker.excel.import_plan import ImportPlan
+
+# Kept here rather than imported: the importer (openpyxl and all) loads only when it runs,
+# so `rectify --help` and the other subcommands start faster.
+KEEP_LEDGER, TAKE_FILE = "keep-ledger", "take-file"
+RESOLUTIONS = (KEEP_LEDGER, TAKE_FILE)
 
 EXIT_CONFLICT = 1
 
@@ -66,6 +73,9 @@ def _print_plan(plan: ImportPlan) -> None:
 
 
 def _run(args: argparse.Namespace, ledger: Ledger) -> int:
+    from tracker.excel.import_plan import ImportOptions, build_plan
+    from tracker.services.imports import apply_plan, unresolved
+
     options = ImportOptions(sheet=args.sheet, source=args.source,
                             blank_continues=args.blank_continues)
     plan = build_plan(ledger, args.file, options)

@@ -323,6 +323,11 @@ def _build(ledger: Ledger, book: WorkbookData, options: ImportOptions,
             progress(i, len(names), f"正在读取工作表“{name}”…")
         read.append((name, *planner.read(name)))
     reports = [r for _, r, _, _ in read]
+    if planner.round_trip_file and not any(r.round_trip for r in reports) and not options.sheet:
+        raise ImportRejected(
+            f"“{book.path.name}”是本程序导出的台账，但隐藏的“问题ID”“措施ID”列已被删除，无法对应到原有问题。"
+            "为免重复导入，没有导入任何内容。请让填报单位在原文件上填写（不要删除列），"
+            "或确要作为新问题导入时，用 --sheet（或在向导中选定工作表）指定工作表。")
     if not any(not r.skipped for r in reports) and not planner.findings:
         raise ImportRejected(
             f"“{book.path.name}”中没有找到台账：任何工作表的前20行都没有含“存在问题”（或问题描述、"

@@ -1,6 +1,15 @@
 """Walk the rows under a ledger header and group them into problems: merged problem cells
 (or this app's problem ids) hold a problem's measure rows together; empty rows, section rows
-("一、党的领导") and the 注 / 填报人 lines under the table are recognised and left out."""
+("一、党的领导") and the 注 / 填报人 lines under the table are recognised and left out.
+
+Decided rules for rows without problem text (also in the CLI help and the wizard):
+- an empty 存在问题 cell continues the problem above only when it is part of a vertical merge;
+- an empty, unmerged 存在问题 cell on a row with a measure is an ERROR at that cell (the file
+  does not say which problem it belongs to), unless the clerk chooses --blank-continues (the
+  wizard's checkbox): then it continues the problem above, with a warning on the row;
+- consecutive unmerged rows repeating the same problem text (and the same or no 序号) are one
+  problem with several measures, with a warning on each repeated row.
+"""
 
 from __future__ import annotations
 

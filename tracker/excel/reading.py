@@ -155,7 +155,11 @@ def _check_zip(path: Path) -> None:
                         if _DTD.search(part.read(DTD_SCAN_BYTES)):
                             raise _reject(path, f"文件中的“{info.filename}”含有 DTD/实体定义"
                                                 "（疑似“XML 炸弹”），已拒绝读取。")
-    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:  # zlib: damaged deflate data
+    # A damaged file can fail inside zipfile in many ways: bad deflate data (zlib.error), an
+    # unknown compression method (NotImplementedError, a RuntimeError), a cut-off member, a
+    # member offset before the start of the file (OSError EINVAL; the file itself opened fine).
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, RuntimeError,
+            ValueError, OSError) as exc:
         raise _reject(path, "文件已损坏，或不是 Excel 工作簿（.xlsx）。") from exc
 
 
