@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import QWizard
 
 from tests.core.import_books import standard_book, two_problem_rows
@@ -176,3 +176,14 @@ def test_round_trip_preview_shows_the_rows_as_they_will_read(  # type: ignore[no
     assert texts == ["台账!4（更新）", "缺编", "核定编制", "", "年底前", "整改中"]
     assert preview.data(preview.index(0, 5), Qt.ItemDataRole.FontRole).bold()
     assert preview.data(preview.index(0, 4), Qt.ItemDataRole.FontRole) is None
+
+
+def test_closing_the_wizard_during_the_import_leaves_the_ledger_untouched(  # type: ignore[no-untyped-def]
+        qtbot, wizard: ImportWizard, ledger: Ledger, tmp_path: Path) -> None:
+    rows = [({"存在问题": f"问题{i}"}, [{"整改措施": "措施"}]) for i in range(2000)]
+    opened(qtbot, wizard, standard_book(tmp_path / "big.xlsx", rows))
+    to_check_page(qtbot, wizard)
+    wizard.next()  # starts the import in the background
+    wizard.reject()
+    QThreadPool.globalInstance().waitForDone(TIMEOUT)
+    assert list_problems(ledger) == []

@@ -94,7 +94,7 @@ class CheckPage(QWizardPage):
         self.conflicts = ConflictsModel(self)
         self.conflicts.dataChanged.connect(lambda *_: self._choices_changed())
         self.tabs = QTabWidget(self)
-        self.preview_view = _table(self.preview, self, (110, 220, 220, 110, 120, 80, 180))
+        self.preview_view = _table(self.preview, self, (110, 210, 200, 100, 230, 80, 200))
         self.tabs.addTab(self.preview_view, "")
         self.errors_view = _table(self.errors, self, (90, 50, 40, 160, 480))
         self.errors_view.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
@@ -216,6 +216,11 @@ class CheckPage(QWizardPage):
             lambda progress: apply_plan(ledger, plan, choices, progress),
             self._imported, self._import_failed, self, self.tr("正在导入…"))
         return False
+
+    def cancel_running(self) -> None:
+        """Stop a check or import still running (the wizard is being closed)."""
+        if self._busy and self._task is not None:
+            self._task.cancel()
 
     def _imported(self, result: Any) -> None:
         self._busy = False

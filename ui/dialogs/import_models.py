@@ -12,6 +12,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QApplication, QStyle
 
+from tracker.deadlines import format_date_cn
 from tracker.domain import MeasureInput
 from tracker.excel.cells import NoteLine
 from tracker.excel.import_plan import ImportPlan
@@ -44,6 +45,13 @@ class PreviewLine:
     detail: str = ""  # the update's changes, for the tooltip
 
 
+def _deadline(m: MeasureInput) -> str:
+    """整改时限 as written, with the date it was read as when the words are relative."""
+    if m.deadline is None or m.deadline_text == format_date_cn(m.deadline):
+        return m.deadline_text
+    return f"{m.deadline_text}（{format_date_cn(m.deadline)}）"
+
+
 def preview_lines(plan: ImportPlan) -> list[PreviewLine]:
     """The plan flattened into table lines, warnings attached to the rows they are about."""
     warned: dict[tuple[str, int], list[str]] = defaultdict(list)
@@ -59,9 +67,9 @@ def preview_lines(plan: ImportPlan) -> list[PreviewLine]:
                 p.data.description if first else "〃",
                 m.text if m else "",
                 (m.lead_unit if m else p.data.lead_unit),
-                m.deadline_text if m else "",
+                _deadline(m) if m else "",
                 m.status.label if m else "",
-                "\n".join(n.text for n in notes),
+                "\n".join(f"{format_date_cn(n.noted_on)}：{n.text}" for n in notes),
             )
             found = warned.get((p.sheet, row), [])
             if first:

@@ -49,6 +49,8 @@ class ImportWizard(QWizard):
             self.imported.emit(self.state.result)
 
     def done(self, result: int) -> None:
-        """Close the workbook whichever way the wizard ends."""
+        """Close the workbook whichever way the wizard ends; closing during an import cancels
+        it (its transaction rolls back), so nothing is written after the window is gone."""
+        self.check_page.cancel_running()
         self.state.close_book()
         super().done(result)
