@@ -315,8 +315,8 @@ class ExportDialog(_ExportBase):
                        self.status.currentIndexChanged, self.overdue.toggled,
                        self.keep_other.toggled):
             signal.connect(self.refresh)
-        self.paper.title.textChanged.connect(self.refresh)
-        self.paper.org.textChanged.connect(self.refresh)
+        self.paper.title.textChanged.connect(self._retitle)
+        self.paper.org.textChanged.connect(self._retitle)
         self.resize(820, 640)
         self.refresh()
 
@@ -377,12 +377,15 @@ class ExportDialog(_ExportBase):
             phone=p.phone.text().strip())
 
     def refresh(self) -> None:
-        """Update the default title, the file name and the count for the current choices."""
-        flt = self.chosen_filter()
-        title = default_title(self.ledger, flt, self.paper.org.text().strip())
+        """Update the count, the default title and the file name for the current choices."""
+        n = count_problems(self.ledger, self.chosen_filter())
+        self.count.setText(self.tr("将导出 {n} 个问题").format(n=n))
+        self._retitle()
+
+    def _retitle(self) -> None:
+        title = default_title(self.ledger, self.chosen_filter(), self.paper.org.text().strip())
         self.paper.title.setPlaceholderText(title)
         self.paper.suggest_path(self.paper.title.text().strip() or title)
-        self.count.setText(self.tr("将导出 {n} 个问题").format(n=count_problems(self.ledger, flt)))
 
     def work(self, path: Path) -> Any:
         """Export with the dialog's filter and options."""
