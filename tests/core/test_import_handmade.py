@@ -225,7 +225,9 @@ def test_without_a_source_column_the_file_name_and_fill_year_name_the_source(
         ledger: Ledger, tmp_path: Path) -> None:
     header = [h for h in HEADER if h != "问题来源"]
     rows = [({"存在问题": "问题庚"}, [{"整改措施": "措施"}])]
-    imported(ledger, standard_book(tmp_path / "巡察反馈台账.xlsx", rows, header=header))
+    path = standard_book(tmp_path / "巡察反馈台账.xlsx", rows, header=header)
+    assert "新建问题来源：巡察反馈台账（2022年）" in build_plan(ledger, path, OPTIONS).summary()
+    imported(ledger, path)
     (source,) = list_sources(ledger)
     assert (source.title, source.year, source.kind.value) == ("巡察反馈台账", 2022, "inspection")
     imported(ledger, standard_book(tmp_path / "x.xlsx", rows, header=header),

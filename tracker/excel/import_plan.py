@@ -136,7 +136,8 @@ class ImportPlan:
         if self.conflicts:
             parts.append(f"其中 {len(self.conflicts)} 处与台账中导出后的修改冲突，需要选择保留哪一方")
         parts.append("新建单位：" + ("、".join(self.new_units) if self.new_units else "无"))
-        new_sources = [s.title for s in self.sources if s.existing_id is None]
+        new_sources = [s.title + (f"（{s.year}年）" if s.year and str(s.year) not in s.title
+                                  else "") for s in self.sources if s.existing_id is None]
         if new_sources:
             parts.append("新建问题来源：" + "、".join(new_sources))
         if self.warnings:

@@ -18,7 +18,7 @@ from defusedxml.common import DefusedXmlException
 from openpyxl import load_workbook
 from openpyxl.utils.cell import range_boundaries
 
-from tracker.errors import CellProblem, ImportRejected
+from tracker.errors import ImportRejected
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 600 * 1024 * 1024  # all parts together, as the zip directory states
@@ -99,8 +99,8 @@ class WorkbookData:
 
 
 def _reject(path: Path, message: str) -> ImportRejected:
-    return ImportRejected(f"无法导入“{path.name}”：{message}",
-                          [CellProblem(path.name, "", 0, "", message)])
+    # The whole file is refused: no cell to point at, so the message says it all.
+    return ImportRejected(f"无法导入“{path.name}”：{message}")
 
 
 def check_file(path: Path) -> None:
