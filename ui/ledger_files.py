@@ -35,13 +35,15 @@ def open_at(path: str | Path) -> Ledger:
     return ledger
 
 
-def open_path(w: MainWindow, path: str | Path) -> bool:
+def open_path(w: MainWindow, path: str | Path, offer_sample: bool = True) -> bool:
     """Show the ledger at ``path`` in the window; explain and keep the old one on failure."""
     try:
         ledger = open_at(path)
     except TrackerError as exc:
         QMessageBox.warning(w, _tr("打开台账"), exc.message)
         return False
+    if not offer_sample and not ledger.read_only:
+        set_setting(ledger, DEMO_OFFERED, "1")  # a ledger made on purpose stays empty
     w.set_ledger(ledger)
     offer_demo(w)
     return True
@@ -57,7 +59,7 @@ def new_ledger(w: MainWindow) -> bool:
         QMessageBox.warning(w, _tr("新建台账"), _tr("“{p}”已存在。请换一个文件名，或用“打开台账”打开它。")
                             .format(p=path))
         return False
-    return open_path(w, path)
+    return open_path(w, path, offer_sample=False)
 
 
 def open_ledger_dialog(w: MainWindow) -> bool:
