@@ -78,7 +78,7 @@ def warning_label(band: Band, soon_days: int, later_days: int) -> str:
 def deadline_hint(row: ProblemRow, as_of: dt.date) -> str:
     """A few words after the deadline: 逾期12天, 还剩3天, 今天到期 (empty when not open).
     When the earliest open measure is due before the problem's last deadline, the words say
-    it is one measure, so "2027年7月底前（一项措施逾期12天）" does not read as a contradiction."""
+    it is a measure, so "2027年7月底前（措施逾期12天）" does not read as a contradiction."""
     if not row.status.is_open:
         return ""
     left = row.days_left(as_of)
@@ -92,5 +92,5 @@ def deadline_hint(row: ProblemRow, as_of: dt.date) -> str:
     else:
         text = tr("colors", "还剩{n}天").format(n=left)
     if row.deadline is not None and row.open_deadline != row.deadline:
-        return tr("colors", "一项措施{text}").format(text=text)
+        return tr("colors", "措施{text}").format(text=text)
     return text

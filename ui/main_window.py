@@ -9,6 +9,7 @@ from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHeaderView,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -37,9 +38,9 @@ from ui.widgets.search_box import SearchBox
 from ui.window_menus import build_menus
 
 COLUMN_WIDTHS = {
-    Column.SEQ: 52, Column.SOURCE: 170, Column.CATEGORY: 110, Column.DESCRIPTION: 340,
-    Column.LEAD_UNIT: 110, Column.OWNER: 64, Column.DEADLINE: 250, Column.STATUS: 76,
-    Column.PROGRESS: 56,
+    Column.SEQ: 46, Column.SOURCE: 120, Column.CATEGORY: 88, Column.DESCRIPTION: 320,
+    Column.LEAD_UNIT: 100, Column.OWNER: 56, Column.DEADLINE: 196, Column.STATUS: 64,
+    Column.PROGRESS: 46,
 }
 
 
@@ -97,7 +98,9 @@ class MainWindow(QMainWindow):
         header.setSectionsMovable(True)
         for col, width in COLUMN_WIDTHS.items():
             self.table.setColumnWidth(col, width)
-        self.panel.setMinimumWidth(200)
+        # 存在问题 takes whatever width is left, so every column fits without scrolling.
+        header.setSectionResizeMode(Column.DESCRIPTION, QHeaderView.ResizeMode.Stretch)
+        self.panel.setMinimumWidth(180)
         center = QWidget(self)
         cv = QVBoxLayout(center)
         cv.setContentsMargins(0, 0, 0, 0)
@@ -109,7 +112,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(center)
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([230, 900, 420])
+        self.splitter.setSizes([200, 1000, 380])
         self.splitter.setChildrenCollapsible(False)
         root = QWidget(self)
         rv = QVBoxLayout(root)

@@ -44,7 +44,7 @@ def test_each_row_shows_the_ledger_columns_a_clerk_expects(qtbot, small_ledger):
     texts = [model.index(r, c).data() for c in Column]
     assert texts[:6] == ["1", "2025年督导反馈", "食堂与食品安全", "学校食堂留样不规范", "市市场监管局",
                          "王建国"]
-    assert texts[6] == "2026年11月13日（逾期10天）"
+    assert texts[6] == "逾期10天 · 2026年11月13日"
     assert texts[7:] == ["整改中", "0/1"]
 
 

@@ -153,7 +153,7 @@ class Dashboard(QDialog):
         header.setSectionResizeMode(Column.DESCRIPTION, QHeaderView.ResizeMode.Stretch)
         view.setColumnWidth(Column.SEQ, 50)
         view.setColumnWidth(Column.LEAD_UNIT, 110)
-        view.setColumnWidth(Column.DEADLINE, 220)
+        view.setColumnWidth(Column.DEADLINE, 250)
         view.setColumnWidth(Column.STATUS, 70)
         view.doubleClicked.connect(self._activated)
         return view

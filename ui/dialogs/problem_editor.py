@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
@@ -65,6 +66,8 @@ class ProblemEditor(QDialog):
         self.category = CompletingCombo(self, self.tr("输入或选择类别"))
         self.description = QPlainTextEdit(self)
         self.description.setPlaceholderText(self.tr("督导反馈中写的问题原文"))
+        self.description.setMinimumHeight(60)
+        self.description.setMaximumHeight(110)
         self.goal = QPlainTextEdit(self)
         self.goal.setFixedHeight(48)
         self.lead_unit = CompletingCombo(self, self.tr("输入或选择单位"))
@@ -81,6 +84,7 @@ class ProblemEditor(QDialog):
         source_row = QHBoxLayout()
         source_row.addWidget(self.source, 1)
         source_row.addWidget(self.new_source_button)
+        source_row.addWidget(QLabel(self.tr("序号"), self))
         source_row.addWidget(self.seq)
         form = QFormLayout()
         form.addRow(self.tr("问题来源"), source_row)

@@ -258,7 +258,8 @@ class ProblemTableModel(QAbstractTableModel):
             return p.owner
         if col is Column.DEADLINE:
             hint = deadline_hint(p, self.as_of)
-            return f"{p.deadline_text}（{hint}）" if hint and p.deadline_text else p.deadline_text
+            # The days first: in a narrow column "逾期652天" is what must stay readable.
+            return f"{hint} · {p.deadline_text}" if hint and p.deadline_text else p.deadline_text
         if col is Column.STATUS:
             return p.status.label
         return f"{p.measures_done}/{p.measures_total}"

@@ -25,7 +25,7 @@ def _badge(text: str, band: Band) -> str:
     if pal is None:
         return f"<b>{escape(text)}</b>"
     return (f"<span style='background:{pal.background.name()}; color:{pal.foreground.name()};"
-            f" font-weight:bold;'>&nbsp;{escape(text)}&nbsp;</span>")
+            f" font-weight:bold; white-space:nowrap;'>&nbsp;{escape(text)}&nbsp;</span>")
 
 
 def _measure_band(m: MeasureRow, as_of: dt.date, soon: int, later: int) -> Band:
@@ -89,8 +89,9 @@ def _measure_html(i: int, m: MeasureRow, as_of: dt.date, soon: int, later: int,
     if m.deadline_text:
         facts.append(_tr("时限：") + escape(m.deadline_text))
     out = [f"<p style='margin-bottom:2px;'><b>{i}．</b>{escape(m.text)}</p>",
-           f"<p style='margin-top:0; margin-left:18px; color:#444;'>{'　'.join(facts)}　"
-           f"{_badge(m.status.label, band)}</p>"]
+           # The status first: at the end of a wrapped line Qt would split 整改中 in two.
+           f"<p style='margin-top:0; margin-left:18px; color:#444;'>"
+           f"{_badge(m.status.label, band)}　{'　'.join(facts)}</p>"]
     notes = sorted(m.notes, key=lambda n: (n.noted_on, n.id))
     if notes:
         out.append("<ul style='margin-top:0;'>")

@@ -55,7 +55,7 @@ class MeasureEditor(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(MeasureColumn.TEXT, QHeaderView.ResizeMode.Stretch)
-        self.table.setMinimumHeight(120)
+        self.table.setMinimumHeight(150)
         layout.addWidget(self.table, 1)
 
         buttons = QHBoxLayout()
