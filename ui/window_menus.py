@@ -88,6 +88,12 @@ class WindowMenus:
 
         self._build_menus()
         self._build_toolbar()
+        # Right-click on the table offers what the Edit menu offers, as in Excel.
+        w.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        separator = QAction(w.table)
+        separator.setSeparator(True)
+        w.table.addActions([self.edit_problem, self.add_note, self.close_out, separator,
+                            self.bulk_edit, self.delete_problem])
 
     def _build_menus(self) -> None:
         bar = self.w.menuBar()

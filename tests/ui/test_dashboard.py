@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QApplication
 
 from tests.ui.ui_fixtures import TODAY, isolated_settings, small_ledger  # noqa: F401
+from tracker.domain import Status
 from tracker.summary import UnitCounts
 from ui.dialogs.dashboard import Dashboard
 from ui.dialogs.small_edits import qdate
@@ -80,3 +82,21 @@ def test_chart_paints_red_for_overdue_and_says_when_empty(qtbot):
     assert "#d93025" in colors and "#1e8e3e" in colors  # overdue red and done green drawn
     chart.set_units([])
     assert chart.grab().toImage().height() > 0
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support")
+def test_double_click_in_a_list_shows_the_problem_in_the_window(qtbot, small_ledger):
+    from tests.ui.window_helpers import open_window, wait_loaded
+    from ui import external_dialogs, filters
+
+    w = open_window(qtbot, small_ledger, 5)
+    w.panel.select_key(filters.status_key(Status.CLOSED))
+    wait_loaded(qtbot, w, 1)
+    external_dialogs.dashboard(w)
+    d = w.dashboard_window
+    qtbot.waitUntil(lambda: d.summary is not None, timeout=10_000)
+    overdue_id = d.overdue_model.ids()[0]
+    d.problem_activated.emit(overdue_id)  # as a double-click on the row does
+    wait_loaded(qtbot, w, 5)  # the filter hid it, so the window shows 全部 and selects it
+    assert w.panel.key == filters.ALL and w.current_id() == overdue_id
+    d.close()

@@ -151,3 +151,34 @@ def test_deleting_a_note_asks_and_can_be_undone(qtbot, window, monkeypatch):
     window.stack.undo()
     assert [n.text for n in get_problem(window.ledger, pid).measures[0].notes] == ["已约谈"]
     wait_loaded(qtbot, window, 5)
+
+
+def test_undo_of_a_problem_changed_elsewhere_is_refused_with_a_message(
+        qtbot, window, monkeypatch):
+    from tracker.domain import MeasureInput, ProblemInput
+    from tracker.services.problems import update_problem
+
+    said: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: said.append(a[2]))
+
+    def change(self):  # type: ignore[no-untyped-def]
+        self.description.setPlainText("我改过的描述")
+        return self.try_save()
+
+    monkeypatch.setattr(ProblemEditor, "exec", change)
+    pid = select_text(window, "缺编")
+    window.actions_.edit_problem()
+    now = get_problem(window.ledger, pid)
+    update_problem(window.ledger, pid, ProblemInput(  # another computer saves on top
+        "另一台电脑的描述", source_id=now.source_id,
+        measures=(MeasureInput("另一台电脑的措施"),)), now.version)
+    window.menus.undo.trigger()
+    assert said and "已在别处被修改" in said[0]
+    assert get_problem(window.ledger, pid).description == "另一台电脑的描述"
+    assert not window.stack.canUndo()
+    wait_loaded(qtbot, window, 5)
+
+
+def test_right_click_menu_offers_the_edit_actions(qtbot, window):
+    texts = [a.text() for a in window.table.actions() if not a.isSeparator()]
+    assert texts == ["编辑问题…\tEnter", "添加进展…", "销号…", "批量修改…", "删除问题\tDel"]
