@@ -366,6 +366,9 @@ class MainWindow(QMainWindow):
             value = settings.value_bytes(key)
             if value is not None:
                 restore(value)
+        header = self.table.horizontalHeader()
+        # The header remembers its sort arrow; the query must follow it.
+        self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
 
     def save_state(self) -> None:
         """Remember window size, splitter, column widths, sort and the filter."""

@@ -19,8 +19,7 @@ KEY_LAST_FILTER = "window/last_filter"
 KEY_GEOMETRY = "window/geometry"
 KEY_STATE = "window/state"
 KEY_SPLITTER = "window/splitter"
-KEY_HEADER = "window/table_header"
-KEY_SORT = "window/sort"
+KEY_HEADER = "window/table_header"  # column widths, order and the sort arrow
 
 DEFAULT_SOON_DAYS = 7
 DEFAULT_LATER_DAYS = 30

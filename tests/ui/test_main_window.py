@@ -155,7 +155,8 @@ def test_stale_edit_is_refused_explained_and_reloaded(qtbot, window, monkeypatch
 def test_window_remembers_filter_and_column_widths(qtbot, small_ledger):
     w = open_window(qtbot, small_ledger, 5)
     w.panel.select_key(filters.SOON)
-    w.table.setColumnWidth(3, 333)
+    w.table.setColumnWidth(1, 333)
+    w.table.horizontalHeader().setSortIndicator(6, Qt.SortOrder.DescendingOrder)
     w.close()
     assert settings.value_str(settings.KEY_LAST_FILTER) == filters.SOON
     again = MainWindow(small_ledger)
@@ -163,5 +164,6 @@ def test_window_remembers_filter_and_column_widths(qtbot, small_ledger):
     again.restore_state()
     wait_loaded(qtbot, again, 1)
     assert again.panel.key == filters.SOON
-    assert again.table.columnWidth(3) == 333
+    assert again.table.columnWidth(1) == 333
+    assert again.model.query[1:] == ("deadline", True)  # sorted as it was left
     assert settings.recent_files() == [str(small_ledger.path)]
