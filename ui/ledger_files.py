@@ -89,7 +89,7 @@ def offer_demo(w: MainWindow, ask: Any = None) -> bool:
         return False
     question = ask or (lambda: QMessageBox.question(
         w, _tr("空台账"), _tr("这个台账还没有问题。\n要载入一份示例台账（{n}个问题），先看看用起来的样子吗？\n"
-                           "示例数据以后可以逐条删除，或新建一个台账重新开始。").format(n=DEMO_PROBLEMS))
+                           "示例数据以后可以全选后删除，或新建一个台账重新开始。").format(n=DEMO_PROBLEMS))
         == QMessageBox.StandardButton.Yes)
     if not question():
         return False
