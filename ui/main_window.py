@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QUndoStack
+from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -65,6 +65,7 @@ class MainWindow(QMainWindow):
         self.banner = Banner(self)
         self.legend = Legend(self)
         self.count_label = QLabel(self)
+        self.empty_label = QLabel(self.table.viewport())
         self._keep_ids: list[int] = []
         self._keep_current: int | None = None
         self._pending_select: int | None = None  # a new problem to select once it is listed
@@ -100,6 +101,10 @@ class MainWindow(QMainWindow):
             self.table.setColumnWidth(col, width)
         # 存在问题 takes whatever width is left, so every column fits without scrolling.
         header.setSectionResizeMode(Column.DESCRIPTION, QHeaderView.ResizeMode.Stretch)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setStyleSheet("color: #777; font-size: 11pt;")
+        self.empty_label.hide()
         self.panel.setMinimumWidth(180)
         center = QWidget(self)
         cv = QVBoxLayout(center)
@@ -232,6 +237,22 @@ class MainWindow(QMainWindow):
         total = self.panel.tree.count_of(filters.ALL)
         self.count_label.setText(self.tr("显示 {n} 个问题").format(n=n) if total is None else
                                  self.tr("显示 {n} 个问题（共 {t} 个）").format(n=n, t=total))
+        if n:
+            self.empty_label.hide()
+            return
+        # An empty table must say why: a new ledger, or a filter that matches nothing.
+        if total == 0 and not self.search.text().strip():
+            text = self.tr("台账里还没有问题。\n点“新建问题”（Ctrl+N）登记，"
+                           "或用“文件 > 导入 Excel 台账…”导入已有台账。")
+        else:
+            text = self.tr("没有符合条件的问题。\n可以换一个筛选，或清空搜索框。")
+        self.empty_label.setText(text)
+        self.empty_label.setGeometry(self.table.viewport().rect())
+        self.empty_label.show()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self.empty_label.setGeometry(self.table.viewport().rect())
 
     def _on_loaded(self, n: int) -> None:
         self._show_count()

@@ -57,6 +57,18 @@ def test_search_filters_as_you_type_after_a_short_pause(qtbot, window):
     assert len(descriptions(window)) == 5
 
 
+def test_an_empty_result_says_why(qtbot, window):
+    window.search.setText("没有这个词")
+    window.search.flush()
+    wait_loaded(qtbot, window, 0)
+    assert window.empty_label.isVisibleTo(window)
+    assert window.empty_label.text().startswith("没有符合条件的问题")
+    window.search.setText("")
+    window.search.flush()
+    wait_loaded(qtbot, window, 5)
+    assert not window.empty_label.isVisibleTo(window)
+
+
 def test_search_combines_with_the_side_panel_filter(qtbot, window):
     window.panel.select_key(filters.status_key(Status.CLOSED))
     wait_loaded(qtbot, window, 1)

@@ -68,6 +68,7 @@ def test_declined_sample_is_not_offered_again(qtbot, tmp_path):
     assert not ledger_files.offer_demo(w, ask=lambda: False)
     assert not ledger_files.offer_demo(w, ask=lambda: pytest.fail("asked twice"))
     assert count_problems(led) == 0
+    assert w.empty_label.text().startswith("台账里还没有问题")
     led.close()
 
 
