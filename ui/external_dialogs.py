@@ -119,7 +119,7 @@ def manage(w: MainWindow, what: str) -> None:
     kinds = {"sources": reference_dialogs.SourcesDialog, "units": reference_dialogs.UnitsDialog,
              "categories": reference_dialogs.CategoriesDialog}
     try:
-        dialog = kinds[what](w.ledger, w, read_only=w.ledger.read_only)
+        dialog = kinds[what](w.ledger, w, read_only=w.ledger.read_only, edits=w.edits)
     except TrackerError as exc:
         w.show_error(exc)
         return

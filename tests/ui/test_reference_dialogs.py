@@ -102,3 +102,79 @@ def test_read_only_dialogs_only_show(qtbot, small_ledger):
     qtbot.addWidget(d)
     assert not d.new_button.isEnabled() and not d.save_button.isEnabled()
     assert not d.delete_button.isEnabled()
+
+
+def _undoable(ledger):  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QUndoStack
+
+    from ui.edits import EditController
+
+    stack = QUndoStack()
+    return EditController(ledger, stack, None), stack
+
+
+def test_unit_edits_undo_and_redo(qtbot, small_ledger):
+    edits, stack = _undoable(small_ledger)
+    d = UnitsDialog(small_ledger, edits=edits)
+    qtbot.addWidget(d)
+    d.start_new()
+    d.name.setText("市民政局")
+    d.phone.setText("0955-7011111")
+    assert d.save()
+    d.name.setText("中卫市民政局")
+    assert d.save()
+
+    def names() -> list[str]:
+        return [u.name for u in list_units(small_ledger)]
+
+    assert "中卫市民政局" in names()
+    stack.undo()
+    assert "市民政局" in names() and "中卫市民政局" not in names()
+    stack.undo()
+    assert "市民政局" not in names()
+    stack.redo()
+    stack.redo()
+    unit = next(u for u in list_units(small_ledger) if u.name == "中卫市民政局")
+    assert unit.phone == "0955-7011111"
+
+
+def test_deleted_category_comes_back_on_its_problems(qtbot, small_ledger, monkeypatch):
+    from tracker.domain import ProblemFilter
+    from tracker.services.queries import list_problems
+
+    _yes(monkeypatch)
+    edits, stack = _undoable(small_ledger)
+    d = CategoriesDialog(small_ledger, edits=edits)
+    qtbot.addWidget(d)
+    names = [d.list.item(i).text() for i in range(d.list.count())]
+    d.list.setCurrentRow(names.index("平安校园"))
+    assert d.delete()
+
+    def category_of(text: str) -> str:
+        return list_problems(small_ledger, ProblemFilter(text=text))[0].category
+
+    assert category_of("监控") == ""
+    stack.undo()
+    assert category_of("监控") == "平安校园"
+    stack.redo()
+    assert category_of("监控") == ""
+    assert "平安校园" not in [c.name for c in list_categories(small_ledger)]
+
+
+def test_deleted_source_is_recreated_by_undo(qtbot, small_ledger, monkeypatch):
+    _yes(monkeypatch)
+    edits, stack = _undoable(small_ledger)
+    d = SourcesDialog(small_ledger, edits=edits)
+    qtbot.addWidget(d)
+    d.start_new()
+    d.source_form.title.setText("临时来源")
+    d.source_form.doc_number.setText("卫教〔2026〕1号")
+    assert d.save()
+    assert d.delete()
+    assert "临时来源" not in [s.title for s in list_sources(small_ledger)]
+    stack.undo()
+    back = next(s for s in list_sources(small_ledger) if s.title == "临时来源")
+    assert back.doc_number == "卫教〔2026〕1号"
+    stack.undo()
+    assert "临时来源" not in [s.title for s in list_sources(small_ledger)]
+    assert stack.index() == 0

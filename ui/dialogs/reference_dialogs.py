@@ -6,28 +6,20 @@ from PySide6.QtWidgets import QFormLayout, QLineEdit, QVBoxLayout, QWidget
 
 from tracker.db.engine import Ledger
 from tracker.domain import CategoryRow, SourceRow, UnitRow
-from tracker.services.reference import (
-    delete_category,
-    delete_source,
-    delete_unit,
-    list_categories,
-    list_sources,
-    list_units,
-    save_category,
-    save_unit,
-    create_source,
-    update_source,
-)
+from tracker.services.reference import list_categories, list_sources, list_units
 from ui.dialogs.list_manager import ListManagerDialog
 from ui.dialogs.source_form import SourceForm
+from ui.edits import EditController
+from ui.reference_edits import ReferenceEdits
 
 
 class SourcesDialog(ListManagerDialog):
     """Sources with their problem counts; a source still holding problems cannot be deleted."""
 
     def __init__(self, ledger: Ledger, parent: QWidget | None = None,
-                 read_only: bool = False) -> None:
+                 read_only: bool = False, edits: EditController | None = None) -> None:
         super().__init__(ledger, self.tr("问题来源"), parent, read_only)
+        self.edits = ReferenceEdits(ledger, edits)
         self.source_form = SourceForm(self.form)
         QVBoxLayout(self.form).addWidget(self.source_form)
         self._rows: dict[int, SourceRow] = {}
@@ -43,13 +35,10 @@ class SourcesDialog(ListManagerDialog):
         self.source_form.load(self._rows.get(row_id) if row_id is not None else None)
 
     def save_row(self, row_id: int | None) -> int:
-        data = self.source_form.data()
-        row = (create_source(self.ledger, data) if row_id is None
-               else update_source(self.ledger, row_id, data))
-        return row.id
+        return self.edits.save_source(row_id, self.source_form.data()).id
 
     def delete_row(self, row_id: int) -> None:
-        delete_source(self.ledger, row_id)
+        self.edits.delete_source(row_id)
 
     def describe(self, row_id: int) -> str:
         row = self._rows.get(row_id)
@@ -60,8 +49,9 @@ class UnitsDialog(ListManagerDialog):
     """Responsible units with a contact person and phone (printed on 催办单)."""
 
     def __init__(self, ledger: Ledger, parent: QWidget | None = None,
-                 read_only: bool = False) -> None:
+                 read_only: bool = False, edits: EditController | None = None) -> None:
         super().__init__(ledger, self.tr("责任单位"), parent, read_only)
+        self.edits = ReferenceEdits(ledger, edits)
         self.name = QLineEdit(self.form)
         self.contact = QLineEdit(self.form)
         self.phone = QLineEdit(self.form)
@@ -85,19 +75,21 @@ class UnitsDialog(ListManagerDialog):
         self.phone.setText(row.phone if row else "")
 
     def save_row(self, row_id: int | None) -> int:
-        return save_unit(self.ledger, row_id, self.name.text(), self.contact.text(),
-                         self.phone.text()).id
+        return self.edits.save_unit(row_id, self.name.text(), self.contact.text(),
+                                    self.phone.text()).id
 
     def delete_row(self, row_id: int) -> None:
-        delete_unit(self.ledger, row_id)
+        self.edits.delete_unit(row_id)
 
 
 class CategoriesDialog(ListManagerDialog):
-    """Problem categories (评价重点); deleting one leaves its problems uncategorised."""
+    """Problem categories (评价重点); deleting one leaves its problems uncategorised
+    (undo puts the category back on them)."""
 
     def __init__(self, ledger: Ledger, parent: QWidget | None = None,
-                 read_only: bool = False) -> None:
+                 read_only: bool = False, edits: EditController | None = None) -> None:
         super().__init__(ledger, self.tr("问题类别"), parent, read_only)
+        self.edits = ReferenceEdits(ledger, edits)
         self.name = QLineEdit(self.form)
         form = QFormLayout(self.form)
         form.setContentsMargins(0, 0, 0, 0)
@@ -115,7 +107,7 @@ class CategoriesDialog(ListManagerDialog):
         self.name.setText(row.name if row else "")
 
     def save_row(self, row_id: int | None) -> int:
-        return save_category(self.ledger, row_id, self.name.text()).id
+        return self.edits.save_category(row_id, self.name.text()).id
 
     def delete_row(self, row_id: int) -> None:
-        delete_category(self.ledger, row_id)
+        self.edits.delete_category(row_id)
