@@ -60,7 +60,8 @@ class ProblemActions(QObject):
             self.w.select_after_reload(row.id)
             return row
 
-        editor = ProblemEditor(ledger, None, save, self.w, default_source_id=source_id)
+        editor = ProblemEditor(ledger, None, save, self.w, default_source_id=source_id,
+                               edits=self.w.edits)
         editor.exec()
 
     def edit_problem(self) -> None:
@@ -78,7 +79,8 @@ class ProblemActions(QObject):
                 lambda: update_problem(ledger, problem.id, data, version))
             return row
 
-        editor = ProblemEditor(ledger, problem, save, self.w, read_only=not self._editable())
+        editor = ProblemEditor(ledger, problem, save, self.w, read_only=not self._editable(),
+                               edits=self.w.edits)
         editor.exec()
 
     # ------------------------------------------------------------ delete

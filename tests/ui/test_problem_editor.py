@@ -143,3 +143,27 @@ def test_measure_table_shows_the_reading_column(qtbot, small_ledger):
     idx = editor.measures.model.index(0, MeasureColumn.READING)
     assert idx.data() == "2026年11月13日（星期五）"
     assert isinstance(editor.problem, ProblemRow)
+
+
+def test_new_source_typed_in_the_editor_is_picked_and_undoable(qtbot, small_ledger, monkeypatch):
+    from PySide6.QtGui import QUndoStack
+
+    from tracker.services.reference import list_sources
+    from ui.dialogs.source_form import SourceFormDialog
+    from ui.edits import EditController
+
+    stack = QUndoStack()
+    edits = EditController(small_ledger, stack, None)
+
+    def fill(self):  # type: ignore[no-untyped-def]
+        self.form.title.setText("市委第三巡察组反馈问题")
+        return self.try_save()
+
+    monkeypatch.setattr(SourceFormDialog, "exec", fill)
+    editor = ProblemEditor(small_ledger, None, _creator(small_ledger), edits=edits)
+    qtbot.addWidget(editor)
+    editor._new_source()
+    assert editor.source.currentText() == "市委第三巡察组反馈问题"
+    assert stack.count() == 1
+    stack.undo()
+    assert "市委第三巡察组反馈问题" not in [s.title for s in list_sources(small_ledger)]

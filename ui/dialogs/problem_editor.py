@@ -32,6 +32,7 @@ from tracker.domain import ProblemInput, ProblemRow, SourceRow
 from tracker.errors import ConflictError, TrackerError
 from tracker.services.queries import get_problem
 from tracker.services.reference import list_categories, list_sources, list_units
+from ui.edits import EditController
 from ui.models.measure_list import MeasureDraft
 from ui.widgets.completing_combo import CompletingCombo
 from ui.widgets.field_error import FieldError
@@ -47,9 +48,11 @@ class ProblemEditor(QDialog):
 
     def __init__(self, ledger: Ledger, problem: ProblemRow | None, save: SaveFn,
                  parent: QWidget | None = None, *, read_only: bool = False,
-                 default_source_id: int | None = None) -> None:
+                 default_source_id: int | None = None,
+                 edits: EditController | None = None) -> None:
         super().__init__(parent)
         self.ledger = ledger
+        self._edits = edits
         self.problem = problem
         self.saved: ProblemRow | None = None
         self._save = save
@@ -191,7 +194,7 @@ class ProblemEditor(QDialog):
     def _new_source(self) -> None:
         from ui.dialogs.source_form import SourceFormDialog
 
-        dialog = SourceFormDialog(self.ledger, None, self)
+        dialog = SourceFormDialog(self.ledger, None, self, self._edits)
         if dialog.exec() and dialog.saved is not None:
             self.sources = list_sources(self.ledger)
             self._fill_lists(dialog.saved.id)

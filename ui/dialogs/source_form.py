@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
 from tracker.db.engine import Ledger
 from tracker.domain import SourceInput, SourceKind, SourceRow
 from tracker.errors import TrackerError
-from tracker.services.reference import create_source, update_source
+from ui.edits import EditController
+from ui.reference_edits import ReferenceEdits
 from ui.widgets.field_error import FieldError
 
 
@@ -92,10 +93,11 @@ class SourceForm(QWidget):
 class SourceFormDialog(QDialog):
     """Create (row None) or change a source; ``saved`` holds the stored row."""
 
-    def __init__(self, ledger: Ledger, row: SourceRow | None, parent: QWidget | None = None
-                 ) -> None:
+    def __init__(self, ledger: Ledger, row: SourceRow | None, parent: QWidget | None = None,
+                 edits: EditController | None = None) -> None:
         super().__init__(parent)
         self.ledger = ledger
+        self._edits = ReferenceEdits(ledger, edits)
         self.row = row
         self.saved: SourceRow | None = None
         self.setWindowTitle(self.tr("新建问题来源") if row is None else self.tr("修改问题来源"))
@@ -115,10 +117,8 @@ class SourceFormDialog(QDialog):
     def try_save(self) -> bool:
         """Store the source, or say what is wrong and stay open."""
         try:
-            if self.row is None:
-                self.saved = create_source(self.ledger, self.form.data())
-            else:
-                self.saved = update_source(self.ledger, self.row.id, self.form.data())
+            self.saved = self._edits.save_source(self.row.id if self.row else None,
+                                                 self.form.data())
         except TrackerError as exc:
             self.form.error.show_message(exc.message)
             return False
