@@ -154,6 +154,10 @@ class MainWindow(QMainWindow):
         """Show another ledger; the undo stack starts empty (its steps belong to the old one)."""
         if not first and ledger is not self.ledger:
             self.ledger.close()
+        if self.dashboard_window is not None:
+            self.dashboard_window.close()  # it counted the old ledger
+            self.dashboard_window = None
+        self._pending_select = None
         self.ledger = ledger
         self.stack.clear()
         self.edits.ledger = ledger

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex
+from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -218,7 +218,3 @@ class MeasureEditor(QWidget):
         meaning, error = read_deadline(self.deadline.text(), self.model.reference)
         self.reading.setText(meaning if error else "→ " + meaning)
         self.reading.setStyleSheet(BAD_STYLE if error else OK_STYLE)
-
-    def current_index(self) -> QModelIndex:
-        """The model index of the selected measure (for tests)."""
-        return self.model.index(self._row, 0)
