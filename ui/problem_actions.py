@@ -62,6 +62,15 @@ class ProblemActions(QObject):
 
         editor = ProblemEditor(ledger, None, save, self.w, default_source_id=source_id,
                                edits=self.w.edits)
+        # A clerk looking at one unit's or one category's list is adding to that list.
+        unit = filters.unit_of(key)
+        if unit:
+            editor.lead_unit.set_text(unit)
+            editor.measures.lead_unit.set_text(unit)
+        if key.startswith(filters.CATEGORY_PREFIX):
+            item = self.w.panel.tree.find_key(key)
+            if item is not None:
+                editor.category.set_text(item.text())
         editor.exec()
 
     def edit_problem(self) -> None:
