@@ -16,6 +16,7 @@ from tracker.services.problems import bulk_update, close_out, create_problem, up
 from tracker.services.queries import get_problem
 from tracker.services.reference import list_units
 from ui import filters, settings
+from ui.edits import BACKGROUND_FROM
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -147,10 +148,15 @@ class ProblemActions(QObject):
         ledger = self.w.ledger
 
         def save(status: Status | None, unit: str | None, deadline: str | None) -> object:
-            return self.w.edits.perform(
-                self.tr("批量修改 {n} 个问题").format(n=len(ids)), ids,
-                lambda: bulk_update(ledger, ids, status=status, lead_unit=unit,
-                                    deadline_text=deadline))
+            text = self.tr("批量修改 {n} 个问题").format(n=len(ids))
+
+            def action() -> object:
+                return bulk_update(ledger, ids, status=status, lead_unit=unit,
+                                   deadline_text=deadline)
+
+            if len(ids) >= BACKGROUND_FROM:
+                return self.w.edits.perform_in_background(text, ids, action, self.w.show_error)
+            return self.w.edits.perform(text, ids, action)
 
         try:
             units = [u.name for u in list_units(ledger)]

@@ -61,6 +61,7 @@ class BackgroundTask(QObject):
         fn: Callable[[ProgressFn], Any],
         parent: QWidget | None = None,
         label: str | None = None,
+        cancellable: bool = True,
     ) -> None:
         super().__init__(parent)
         self._signals = _Signals()
@@ -73,6 +74,8 @@ class BackgroundTask(QObject):
             dialog.setAutoClose(False)
             dialog.setAutoReset(False)
             dialog.canceled.connect(self.cancel)
+            if not cancellable:  # one transaction that cannot stop halfway: no false promise
+                dialog.setCancelButton(None)
             self._dialog = dialog
         self._signals.progressed.connect(self._on_progress)
         self._signals.succeeded.connect(self._on_success)
@@ -120,9 +123,10 @@ def run_in_background(
     on_error: Callable[[BaseException], None],
     parent: QWidget | None = None,
     label: str | None = None,
+    cancellable: bool = True,
 ) -> BackgroundTask:
     """Start ``fn(progress)`` off the GUI thread; ``on_done``/``on_error`` run on the GUI thread."""
-    task = BackgroundTask(fn, parent, label)
+    task = BackgroundTask(fn, parent, label, cancellable)
     task.finished.connect(on_done)
     task.failed.connect(on_error)
     return task.start()

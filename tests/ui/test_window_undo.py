@@ -192,3 +192,44 @@ def test_new_problem_from_a_unit_list_starts_with_that_unit(qtbot, window, monke
     wait_loaded(qtbot, window, 1)
     window.menus.new_problem.trigger()
     assert seen == [("市财政局", "市财政局")]
+
+
+def test_bulk_edit_of_many_problems_runs_in_the_background_and_undoes(qtbot, tmp_path,
+                                                                    monkeypatch):
+    from collections import Counter
+
+    from tests.ui.ui_fixtures import TODAY
+    from tests.ui.window_helpers import open_window
+    from tracker.db.engine import open_ledger
+    from tracker.demo import build_demo
+    from tracker.services.queries import list_problems
+
+    led = open_ledger(tmp_path / "many.sqlite")
+    build_demo(led, 150, today=TODAY)
+    before = Counter(p.status for p in list_problems(led, with_measures=False))
+    w = open_window(qtbot, led, 150)
+    w.table.selectAll()
+
+    def all_done(self):  # type: ignore[no-untyped-def]
+        self.use_status.setChecked(True)
+        self.status.setCurrentIndex(self.status.findData(Status.DONE.value))
+        return self.try_save()
+
+    monkeypatch.setattr(BulkEditDialog, "exec", all_done)
+    w.actions_.bulk_edit()
+    qtbot.waitUntil(lambda: w.stack.count() == 1, timeout=30_000)
+    assert {p.status for p in list_problems(led, with_measures=False)} == {Status.DONE}
+    w.stack.undo()
+    assert Counter(p.status for p in list_problems(led, with_measures=False)) == before
+    wait_loaded(qtbot, w, 150)
+    led.close()
+
+
+def test_bulk_edit_refuses_an_unreadable_deadline_before_starting(qtbot):
+    calls: list[tuple] = []
+    d = BulkEditDialog(500, [], lambda *a: calls.append(a))
+    qtbot.addWidget(d)
+    d.use_deadline.setChecked(True)
+    d.deadline.setText("2026年13月")
+    assert not d.try_save()
+    assert "13" in d.error.text() and calls == []

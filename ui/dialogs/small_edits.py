@@ -189,6 +189,10 @@ class BulkEditDialog(_SaveDialog):
             raise TrackerError(self.tr("请至少勾选一项要修改的内容。"))
         if self.use_unit.isChecked() and not self.unit.text():
             raise TrackerError(self.tr("请填写牵头单位。"))
+        if self.use_deadline.isChecked():
+            _meaning, error = read_deadline(self.deadline.text(), dt.date.today())
+            if error:  # caught here, before a long edit of many problems starts
+                raise TrackerError(error)
         self._save(
             Status(self.status.currentData()) if self.use_status.isChecked() else None,
             self.unit.text() if self.use_unit.isChecked() else None,
