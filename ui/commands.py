@@ -3,7 +3,7 @@ undoing (or redoing) restores one side through restore_problem / delete_problem.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 
 from PySide6.QtGui import QUndoCommand
@@ -84,12 +84,33 @@ class SnapshotCommand(QUndoCommand):
             self._versions[problem_id] = row.version
 
 
-def no_progress(_label: str, _total: int) -> AbstractContextManager[Callable[[int], None]]:
-    """A stepper that shows nothing (tests, small edits)."""
-    from contextlib import contextmanager
+class CallbackCommand(QUndoCommand):
+    """An edit of a managed list (unit, source, category) with its own undo and redo calls;
+    the first redo is skipped (already done)."""
 
-    @contextmanager
-    def quiet() -> Iterator[Callable[[int], None]]:
-        yield lambda _i: None
+    def __init__(self, text: str, undo_fn: Callable[[], object],
+                 redo_fn: Callable[[], object], notify: Notify) -> None:
+        super().__init__(text)
+        self._undo_fn = undo_fn
+        self._redo_fn = redo_fn
+        self._notify = notify
+        self._done = True
 
-    return quiet()
+    def redo(self) -> None:
+        if self._done:
+            return
+        self._run(self._redo_fn)
+        self._done = True
+
+    def undo(self) -> None:
+        self._run(self._undo_fn)
+        self._done = False
+
+    def _run(self, fn: Callable[[], object]) -> None:
+        try:
+            fn()
+        except TrackerError as exc:
+            self.setObsolete(True)  # the list changed elsewhere: leave rather than guess
+            self._notify([], exc)
+            return
+        self._notify([], None)

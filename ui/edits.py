@@ -16,9 +16,11 @@ from tracker.domain import ProblemRow
 from tracker.errors import TrackerError
 from tracker.services.problems import delete_problem
 from tracker.services.queries import get_problems
-from ui.commands import Pair, SnapshotCommand, Versions
+from ui.commands import CallbackCommand, Pair, SnapshotCommand, Versions
+from ui.tasks import BackgroundTask, run_in_background
 
 SHOW_PROGRESS_FROM = 20  # problems; fewer finish before a dialog could be read
+BACKGROUND_FROM = 100  # problems in one bulk edit: more take seconds, so not on the GUI thread
 
 
 class EditController(QObject):
@@ -51,6 +53,25 @@ class EditController(QObject):
         self._push(text, touched, before)
         return result
 
+    def perform_in_background(self, text: str, ids: Sequence[int], action: Callable[[], Any],
+                              on_error: Callable[[BaseException], None]) -> BackgroundTask:
+        """Like perform, for an edit of many problems in one transaction (seconds long): it
+        runs off the GUI thread behind a progress dialog, and the undo step is pushed when it
+        has finished. Errors go to ``on_error``."""
+        before = self.snapshots(ids)
+        ledger, wanted = self.ledger, list(ids)
+
+        def work(_progress: Any) -> list[ProblemRow]:
+            action()
+            return get_problems(ledger, wanted, with_measures=True, with_notes=True)
+
+        def done(rows: object) -> None:
+            if ledger is self.ledger and isinstance(rows, list):
+                self._push(text, wanted, before, {r.id: r for r in rows})
+
+        return run_in_background(work, done, on_error, self._widget, text + "…",
+                                 cancellable=False)
+
     def delete(self, text: str, ids: Sequence[int]) -> None:
         """Delete problems one transaction each, with progress; what was deleted before an
         error is still one undo step, and the error is raised after it is pushed."""
@@ -73,8 +94,10 @@ class EditController(QObject):
         if error is not None:
             raise error
 
-    def _push(self, text: str, ids: list[int], before: dict[int, ProblemRow]) -> None:
-        after = self.snapshots(ids)
+    def _push(self, text: str, ids: list[int], before: dict[int, ProblemRow],
+              after: dict[int, ProblemRow] | None = None) -> None:
+        if after is None:
+            after = self.snapshots(ids)
         pairs: list[Pair] = [(before.get(i), after.get(i)) for i in ids
                              if before.get(i) is not None or after.get(i) is not None]
         for pid in ids:
@@ -84,6 +107,12 @@ class EditController(QObject):
             self.stack.push(SnapshotCommand(self.ledger, text, pairs, self.versions,
                                             self._notify, self.stepper))
         self.changed.emit(ids)
+
+    def record(self, text: str, undo_fn: Callable[[], object],
+               redo_fn: Callable[[], object]) -> None:
+        """Push an edit already made elsewhere (a managed list) with its undo and redo."""
+        self.stack.push(CallbackCommand(text, undo_fn, redo_fn, self._notify))
+        self.changed.emit([])
 
     def _notify(self, ids: list[int], error: TrackerError | None) -> None:
         self.changed.emit(ids)
