@@ -13,7 +13,7 @@ from tracker.domain import ProblemInput, ProblemRow, Status
 from tracker.errors import NotFoundError, TrackerError
 from tracker.services.measures import add_progress_note, delete_progress_note
 from tracker.services.problems import bulk_update, close_out, create_problem, update_problem
-from tracker.services.queries import get_problem
+from tracker.services.queries import get_problem, get_problems
 from tracker.services.reference import list_units
 from ui import filters, settings
 from ui.edits import BACKGROUND_FROM
@@ -165,6 +165,24 @@ class ProblemActions(QObject):
             return
         BulkEditDialog(len(ids), units, save, self.w).exec()
 
+    # ------------------------------------------------------------ clipboard
+
+    def copy_rows(self) -> None:
+        """Ctrl+C: the selected rows as a small table to paste into Excel or a report."""
+        from PySide6.QtWidgets import QApplication
+
+        ids = self.w.selected_ids()[:COPY_LIMIT]
+        if not ids:
+            return
+        try:
+            rows = get_problems(self.w.ledger, ids)
+        except TrackerError as exc:
+            self.w.show_error(exc)
+            return
+        QApplication.clipboard().setText(rows_as_text(rows))
+        self.w.statusBar().showMessage(
+            self.tr("已复制 {n} 行，可粘贴到 Excel 或 WPS。").format(n=len(rows)), 5000)
+
     # ------------------------------------------------------------ progress notes
 
     def add_note(self, measure_id: int = 0) -> None:
@@ -206,6 +224,24 @@ class ProblemActions(QObject):
             self.w.reload()
         except TrackerError as exc:
             self.w.show_error(exc)
+
+
+COPY_LIMIT = 10_000  # rows; a clipboard of the whole 100,000-problem ledger helps no one
+
+
+def rows_as_text(rows: list[ProblemRow]) -> str:
+    """Tab-separated lines with a header, as Excel and WPS paste them into cells."""
+    from ui.models.problem_table import HEADERS, Column
+
+    def cell(text: str) -> str:
+        return " ".join(str(text).split())  # a tab or newline would split the cell
+
+    lines = ["\t".join(HEADERS[c] for c in Column)]
+    for p in rows:
+        lines.append("\t".join(cell(v) for v in (
+            p.seq, p.source, p.category, p.description, p.lead_unit, p.owner, p.deadline_text,
+            p.status.label, f"{p.measures_done}/{p.measures_total}")))
+    return "\n".join(lines) + "\n"
 
 
 def _short(text: str, limit: int = 30) -> str:

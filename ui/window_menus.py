@@ -68,6 +68,10 @@ class WindowMenus:
         self.bulk_edit = act("批量修改…", a.bulk_edit, None, sp.SP_FileDialogListView)
         self.add_note = act("添加进展…", a.add_note, None)
         self.find = act("查找", w.focus_search, QKeySequence.StandardKey.Find)
+        self.copy_rows = act("复制所选行", a.copy_rows)
+        self.copy_rows.setShortcut(QKeySequence(QKeySequence.StandardKey.Copy))
+        # Only while the table has the keyboard: in a text box Ctrl+C copies the text.
+        self.copy_rows.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.dashboard = act("统计…", lambda: external_dialogs.dashboard(w), "Ctrl+T",
                              sp.SP_FileDialogInfoView)
         self.refresh = act("刷新", w.reload, QKeySequence.StandardKey.Refresh,
@@ -93,7 +97,7 @@ class WindowMenus:
         separator = QAction(w.table)
         separator.setSeparator(True)
         w.table.addActions([self.edit_problem, self.add_note, self.close_out, separator,
-                            self.bulk_edit, self.delete_problem])
+                            self.bulk_edit, self.delete_problem, self.copy_rows])
 
     def _build_menus(self) -> None:
         bar = self.w.menuBar()
@@ -118,7 +122,7 @@ class WindowMenus:
         edit.addSeparator()
         edit.addActions([self.add_note, self.close_out, self.bulk_edit])
         edit.addSeparator()
-        edit.addAction(self.find)
+        edit.addActions([self.copy_rows, self.find])
         view = bar.addMenu(_tr("查看(&V)"))
         view.addActions([self.dashboard, self.refresh])
         manage = bar.addMenu(_tr("管理(&M)"))

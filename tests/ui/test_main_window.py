@@ -179,3 +179,22 @@ def test_window_remembers_filter_and_column_widths(qtbot, small_ledger):
     assert again.table.columnWidth(1) == 333
     assert again.model.query[1:] == ("deadline", True)  # sorted as it was left
     assert settings.recent_files() == [str(small_ledger.path)]
+
+
+def test_ctrl_c_in_the_table_copies_rows_for_excel(qtbot, window):
+    from PySide6.QtWidgets import QApplication
+
+    show_active(qtbot, window)
+    select_text(window, "食堂")
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    lines = QApplication.clipboard().text().splitlines()
+    assert lines[0].split("\t") == ["序号", "问题来源", "类别", "存在问题", "牵头单位", "责任人",
+                                     "整改时限", "状态", "进度"]
+    assert lines[1].split("\t") == ["1", "2025年督导反馈", "食堂与食品安全", "学校食堂留样不规范",
+                                     "市市场监管局", "王建国", "2026年11月13日", "整改中", "0/1"]
+    assert len(lines) == 2
+    QApplication.clipboard().setText("keep")
+    window.search.setFocus()
+    qtbot.keyClick(window.search, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.clipboard().text() == "keep"  # Ctrl+C in the search box is not ours

@@ -181,7 +181,8 @@ def test_undo_of_a_problem_changed_elsewhere_is_refused_with_a_message(
 
 def test_right_click_menu_offers_the_edit_actions(qtbot, window):
     texts = [a.text() for a in window.table.actions() if not a.isSeparator()]
-    assert texts == ["编辑问题…\tEnter", "添加进展…", "销号…", "批量修改…", "删除问题\tDel"]
+    assert texts == ["编辑问题…\tEnter", "添加进展…", "销号…", "批量修改…", "删除问题\tDel",
+                     "复制所选行"]
 
 
 def test_new_problem_from_a_unit_list_starts_with_that_unit(qtbot, window, monkeypatch):
