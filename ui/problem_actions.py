@@ -233,7 +233,7 @@ def rows_as_text(rows: list[ProblemRow]) -> str:
     """Tab-separated lines with a header, as Excel and WPS paste them into cells."""
     from ui.models.problem_table import HEADERS, Column
 
-    def cell(text: str) -> str:
+    def cell(text: object) -> str:
         return " ".join(str(text).split())  # a tab or newline would split the cell
 
     lines = ["\t".join(HEADERS[c] for c in Column)]
