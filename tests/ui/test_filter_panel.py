@@ -93,3 +93,23 @@ def test_filter_keys_select_the_right_problems(small_ledger):
     assert n("unit:市教育局") == 1
     assert n("source:not-a-number") == 5  # a stale remembered key shows everything
     assert filters.unit_of("unit:市教育局") == "市教育局" and filters.unit_of("overdue") is None
+
+
+def test_a_remembered_unit_filter_is_kept_until_the_counts_arrive(qtbot, small_ledger):
+    panel = FilterPanel()
+    qtbot.addWidget(panel)
+    seen: list[str] = []
+    panel.filter_selected.connect(seen.append)
+    panel.select_key("unit:市财政局")  # at start-up, before any count
+    assert panel.key == "unit:市财政局" and seen == ["unit:市财政局"]
+    panel.set_counts(filter_counts(small_ledger, TODAY, 7, 30))
+    assert panel.currentIndex().data() == "市财政局"
+    assert seen == ["unit:市财政局"]  # no second query
+
+
+def test_a_remembered_unit_that_no_longer_exists_falls_back_to_all(qtbot, small_ledger):
+    panel = FilterPanel()
+    qtbot.addWidget(panel)
+    panel.select_key("unit:已撤销的单位")
+    panel.set_counts(filter_counts(small_ledger, TODAY, 7, 30))
+    assert panel.key == filters.ALL

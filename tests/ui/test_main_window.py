@@ -198,3 +198,14 @@ def test_ctrl_c_in_the_table_copies_rows_for_excel(qtbot, window):
     window.search.setFocus()
     qtbot.keyClick(window.search, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
     assert QApplication.clipboard().text() == "keep"  # Ctrl+C in the search box is not ours
+
+
+def test_a_remembered_unit_filter_is_shown_at_the_next_start(qtbot, small_ledger):
+    w = open_window(qtbot, small_ledger, 5)
+    w.panel.select_key("unit:市公安局")
+    wait_loaded(qtbot, w, 1)
+    w.close()
+    again = open_window(qtbot, small_ledger)
+    wait_loaded(qtbot, again, 1)
+    assert again.panel.key == "unit:市公安局"
+    assert descriptions(again) == ["校园视频监控存在盲区"]

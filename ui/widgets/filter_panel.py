@@ -31,6 +31,7 @@ class FilterPanel(QTreeView):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self._key = filters.ALL
+        self._counted = False  # groups (sources, units, categories) are filled by set_counts
         self.selectionModel().currentRowChanged.connect(self._on_current)
         self.select_key(filters.ALL)
 
@@ -42,6 +43,7 @@ class FilterPanel(QTreeView):
     def set_counts(self, counts: FilterCounts) -> None:
         """Show new counts and keep the same filter selected (if it still exists)."""
         self.tree.set_counts(counts)
+        self._counted = True
         if self.tree.find_key(self._key) is None:
             self.select_key(filters.ALL)
         else:
@@ -52,8 +54,10 @@ class FilterPanel(QTreeView):
         self.tree.set_thresholds(soon_days, later_days)
 
     def select_key(self, key: str) -> None:
-        """Select a filter by key and report it; unknown keys select 全部."""
-        if self.tree.find_key(key) is None:
+        """Select a filter by key and report it; unknown keys select 全部. Before the first
+        counts a unit or source key is kept as it is (the remembered filter at start-up)."""
+        if self.tree.find_key(key) is None and (self._counted or not key.startswith(
+                (filters.SOURCE_PREFIX, filters.UNIT_PREFIX, filters.CATEGORY_PREFIX))):
             key = filters.ALL
         self._highlight(key)
         if key != self._key:
