@@ -41,7 +41,13 @@ def test_run_opens_the_given_ledger_and_returns_when_the_window_closes(
                 w.close()
 
     QTimer.singleShot(800, close_soon)
+    # If the window never showed, end the event loop anyway: a failure, never a hang.
+    guard = QTimer()
+    guard.setSingleShot(True)
+    guard.timeout.connect(lambda: QApplication.closeAllWindows() or QApplication.quit())
+    guard.start(15_000)
     assert app_module.run(path) == 0
+    guard.stop()
     assert seen == ["整改台账 - small.sqlite"]
     assert settings.last_ledger() == path
 
