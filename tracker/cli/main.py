@@ -22,8 +22,26 @@ COMMAND_MODULES = [
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
 
+_HEADINGS = (("usage:", "用法："), ("positional arguments:", "位置参数："),
+             ("options:", "选项："), ("show this help message and exit", "显示本帮助并退出"))
+
+
+def _chinese(text: str) -> str:
+    for english, chinese in _HEADINGS:
+        text = text.replace(english, chinese)
+    return text
+
+
 class ChineseArgumentParser(argparse.ArgumentParser):
     """ArgumentParser whose usage errors are one Chinese line, not an English paragraph."""
+
+    def format_help(self) -> str:
+        """argparse's help with its few English headings in Chinese."""
+        return _chinese(super().format_help())
+
+    def format_usage(self) -> str:
+        """argparse's usage line in Chinese."""
+        return _chinese(super().format_usage())
 
     def error(self, message: str) -> NoReturn:
         """Print the error in Chinese and exit 2."""
