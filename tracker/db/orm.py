@@ -13,6 +13,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -42,7 +43,7 @@ class Source(Base):
     __tablename__ = "source"
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20), default="evaluation")
-    title: Mapped[str] = mapped_column(Text, default="")
+    title: Mapped[str] = mapped_column(Text, default="", index=True)
     year: Mapped[int | None] = mapped_column(Integer)
     issuer: Mapped[str] = mapped_column(Text, default="")
     doc_number: Mapped[str] = mapped_column(Text, default="")
@@ -66,7 +67,7 @@ class Category(Base):
     __tablename__ = "category"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(Text, unique=True)
-    position: Mapped[int] = mapped_column(Integer, default=0)
+    position: Mapped[int] = mapped_column(Integer, default=0, index=True)
 
 
 class Problem(Base):
@@ -118,7 +119,20 @@ class Problem(Base):
     lead_unit: Mapped[Unit | None] = relationship()
 
     __mapper_args__ = {"version_id_col": version}
-    __table_args__ = (Index("ix_problem_source_seq", "source_id", "seq"),)
+    # One index per sort of the table, in the order of its ORDER BY (migration 0003).
+    __table_args__ = (
+        Index("ix_problem_source_seq", "source_id", "seq"),
+        Index("ix_problem_unit_seq", "lead_unit_id", "seq"),
+        Index("ix_problem_category_seq", "category_id", "seq"),
+        Index("ix_problem_owner_seq", "owner", "seq"),
+        Index("ix_problem_description", "description"),
+        Index("ix_problem_deadline_order", text("deadline IS NULL"), "deadline", "seq"),
+        Index("ix_problem_status_order", text(
+            "(CASE status WHEN 'not_started' THEN 0 WHEN 'in_progress' THEN 1 WHEN 'ongoing' "
+            "THEN 2 WHEN 'done' THEN 3 WHEN 'closed' THEN 4 ELSE 9 END)"), "seq"),
+        Index("ix_problem_progress_order",
+              text("(measures_done * 1.0 / max(measures_total, 1))"), "seq"),
+    )
 
 
 class Measure(Base):
