@@ -1,8 +1,12 @@
 """The ledger table: ids of the matching problems come first (filtered and sorted in SQL),
-rows are fetched a page at a time when the view asks for them (as Anki's browser does)."""
+rows are fetched a page at a time when the view asks for them (as Anki's browser does).
+Typing in the search box is answered from memory: after each load the model keeps every
+problem's search text and the ids of the filter without its text, so a keystroke filters
+100,000 ids in Python (~20 ms) instead of scanning the table in SQL (~100 ms)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from enum import IntEnum
 from typing import Any
@@ -20,7 +24,13 @@ from PySide6.QtGui import QFont
 from tracker.db.engine import Ledger
 from tracker.domain import ProblemFilter, ProblemRow
 from tracker.errors import TrackerError
-from tracker.services.queries import get_problems, problem_ids
+from tracker.services.queries import (
+    get_problems,
+    matching_ids,
+    problem_ids,
+    search_texts,
+    text_terms,
+)
 from ui.colors import PALETTES, Band, deadline_hint, warning_of
 from ui.tasks import run_in_background
 
@@ -49,6 +59,7 @@ SORT_KEYS = {
     Column.DESCRIPTION: "description", Column.LEAD_UNIT: "lead_unit", Column.OWNER: "owner",
     Column.DEADLINE: "deadline", Column.STATUS: "status", Column.PROGRESS: "progress",
 }
+QueryKey = tuple[ProblemFilter, str, bool]
 PROBLEM_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 BAND_ROLE = Qt.ItemDataRole.UserRole + 2
 PAGE = 200
@@ -75,8 +86,15 @@ class ProblemTableModel(QAbstractTableModel):
         self._filter = ProblemFilter()
         self._sort = "seq"
         self._descending = False
-        self._generation = 0
+        self._generation = 0  # bumped by every query: older answers are dropped
         self._task: object | None = None
+        self._in_flight: QueryKey | None = None
+        # Search from memory (async mode only): texts and the text-less ids, both read since
+        # the last refresh (_data_generation), else a keystroke goes to SQL as before.
+        self._data_generation = 0
+        self._texts: tuple[int, dict[int, str]] | None = None
+        self._base: tuple[int, QueryKey, list[int]] | None = None
+        self._memory_task: object | None = None
         self.as_of = dt.date.today()
         self.soon_days = 7
         self.later_days = 30
@@ -87,6 +105,9 @@ class ProblemTableModel(QAbstractTableModel):
     def set_ledger(self, ledger: Ledger) -> None:
         """Show another ledger (empty until the next query)."""
         self._ledger = ledger
+        self._data_generation += 1
+        self._texts = self._base = None
+        self._in_flight = None
         self.set_ids([])
 
     def set_bands(self, as_of: dt.date, soon_days: int, later_days: int) -> None:
@@ -101,23 +122,37 @@ class ProblemTableModel(QAbstractTableModel):
         """The current (filter, sort key, descending)."""
         return self._filter, self._sort, self._descending
 
+    @property
+    def searches_in_memory(self) -> bool:
+        """True when the next change of the search text needs no query."""
+        return self._memory_key(self._filter) is not None
+
     def set_query(self, flt: ProblemFilter, sort: str | None = None,
                   descending: bool | None = None) -> None:
         """Change the filter (and sort) and load the matching ids, in the background when
-        ``async_queries`` is set; stale answers to earlier queries are dropped."""
-        self._filter = flt
-        if sort is not None:
-            self._sort = sort
-        if descending is not None:
-            self._descending = descending
-        self.refresh()
+        ``async_queries`` is set; stale answers to earlier queries are dropped. A change of
+        the search text alone is answered from memory when it can be."""
+        sort = self._sort if sort is None else sort
+        descending = self._descending if descending is None else descending
+        if self._in_flight == (flt, sort, descending):
+            return  # the same query is already running (start-up asks twice)
+        self._filter, self._sort, self._descending = flt, sort, descending
+        if self._answer_from_memory():
+            return
+        self._query()
 
     def refresh(self) -> None:
         """Query the ids again (after an edit) and forget cached rows."""
+        self._data_generation += 1
+        self._query()
+
+    def _query(self) -> None:
         self._generation += 1
         gen, ledger = self._generation, self._ledger
         flt, sort, desc = self._filter, self._sort, self._descending
+        data_gen = self._data_generation
         if not self.async_queries:
+            self._in_flight = None
             try:
                 ids = problem_ids(ledger, flt, sort, desc)
             except TrackerError as exc:
@@ -128,15 +163,69 @@ class ProblemTableModel(QAbstractTableModel):
 
         def done(ids: object) -> None:
             if gen == self._generation and ledger is self._ledger:
-                self.set_ids(list(ids))  # type: ignore[call-overload]
+                self._in_flight = None
+                rows = list(ids)  # type: ignore[call-overload]
+                if not text_terms(flt.text) and data_gen == self._data_generation:
+                    self._base = (data_gen, (flt, sort, desc), rows)
+                self.set_ids(rows)
+                self._prepare_memory()
 
         def failed(exc: BaseException) -> None:
             if gen == self._generation:
+                self._in_flight = None
                 self.query_failed.emit(exc)
 
+        self._in_flight = (flt, sort, desc)
         # Kept so the task object (and its connection to ``done``) lives until it reports.
         self._task = run_in_background(
             lambda _progress: problem_ids(ledger, flt, sort, desc), done, failed)
+
+    def _memory_key(self, flt: ProblemFilter) -> QueryKey | None:
+        """The text-less query whose ids, with the texts, answer ``flt`` from memory."""
+        key = (dataclasses.replace(flt, text=""), self._sort, self._descending)
+        gen = self._data_generation
+        if (self._texts is None or self._texts[0] != gen or self._base is None
+                or self._base[0] != gen or self._base[1] != key):
+            return None
+        return key
+
+    def _answer_from_memory(self) -> bool:
+        if not self.async_queries or self._memory_key(self._filter) is None:
+            return False
+        assert self._base is not None and self._texts is not None
+        base = self._base[2]
+        ids = (matching_ids(base, self._texts[1], self._filter.text)
+               if text_terms(self._filter.text) else list(base))
+        self._generation += 1  # an answer to an earlier query must not replace this one
+        self._in_flight = None
+        self.set_ids(ids)
+        return True
+
+    def _prepare_memory(self) -> None:
+        """In the background, read what the next keystroke needs and is missing: the search
+        texts (once per refresh) and the ids of the current filter without its text."""
+        gen, ledger = self._data_generation, self._ledger
+        key = (dataclasses.replace(self._filter, text=""), self._sort, self._descending)
+        want_texts = self._texts is None or self._texts[0] != gen
+        want_base = self._base is None or self._base[0] != gen or self._base[1] != key
+        if not (want_texts or want_base):
+            return
+
+        def work(_progress: object) -> tuple[dict[int, str] | None, list[int] | None]:
+            texts = search_texts(ledger) if want_texts else None
+            base = problem_ids(ledger, *key) if want_base else None
+            return texts, base
+
+        def done(result: object) -> None:
+            if gen != self._data_generation or ledger is not self._ledger:
+                return  # the ledger changed meanwhile: the next load prepares again
+            texts, base = result  # type: ignore[misc]
+            if texts is not None:
+                self._texts = (gen, texts)
+            if base is not None:
+                self._base = (gen, key, base)
+
+        self._memory_task = run_in_background(work, done, lambda _exc: None)
 
     def set_ids(self, ids: list[int]) -> None:
         """Replace the rows shown by these problem ids, in this order."""
