@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from tracker.db.engine import Ledger, open_ledger
 from tracker.deadlines import parse_deadline
@@ -87,22 +87,41 @@ def clip(text: str, cols: int) -> str:
     return cut + "…" + " " * (cols - 1 - width(cut))
 
 
-def print_table(headers: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[int]
+class Clipped(dict[str, str]):
+    """Texts clipped to one column's width, each clipped once (a ledger repeats its units,
+    sources, deadlines and statuses down 100,000 rows)."""
+
+    def __init__(self, cols: int) -> None:
+        super().__init__()
+        self.cols = cols
+
+    def __missing__(self, text: str) -> str:
+        hit = clip(text, self.cols)
+        if len(self) < 200_000:
+            self[text] = hit
+        return hit
+
+
+def write_lines(lines: Iterable[str]) -> None:
+    """Write lines to stdout a few thousand at a time (not one call per line)."""
+    out = sys.stdout
+    batch: list[str] = []
+    for line in lines:
+        batch.append(line)
+        if len(batch) >= 5000:
+            batch.append("")
+            out.write("\n".join(batch))
+            batch.clear()
+    if batch:
+        batch.append("")
+        out.write("\n".join(batch))
+
+
+def print_table(headers: Sequence[str], rows: Iterable[Sequence[str]], widths: Sequence[int]
                 ) -> None:
-    """A plain aligned table for the terminal."""
+    """A plain aligned table for the terminal, written a few thousand lines at a time."""
     out = sys.stdout
     out.write("  ".join(clip(h, w) for h, w in zip(headers, widths)).rstrip() + "\n")
     out.write("  ".join("-" * w for w in widths) + "\n")
-    # Units, sources, statuses and deadlines repeat down a ledger: clip each text once.
-    cache: dict[tuple[str, int], str] = {}
-    for row in rows:
-        cells = []
-        for c, w in zip(row, widths):
-            key = (c, w)
-            hit = cache.get(key)
-            if hit is None:
-                hit = clip(c, w)
-                if len(cache) < 50_000:
-                    cache[key] = hit
-            cells.append(hit)
-        out.write("  ".join(cells).rstrip() + "\n")
+    caches = [Clipped(w) for w in widths]
+    write_lines("  ".join([cache[c] for c, cache in zip(row, caches)]).rstrip() for row in rows)
