@@ -31,6 +31,11 @@ _PLACEHOLDERS = frozenset({"无", "暂无", "/", "-", "--", "未填写时限", "
 # Recurring work (每年开展, 定期检查) has no end either, so it reads as ongoing when no date is given.
 _ONGOING = re.compile(r"长期|持续|常态化|长效|定期|每年|每季|每月|每学期")
 _NEXT_YEAR = "明次来翌"
+_PERIODIC = re.compile(r"每年|每季|每月|每学期|定期")
+_SEMESTER = re.compile(r"(?:(春|秋)季(?:学期)?|(?<![0-9])(3|三|9|九) ?月份?) ?开学(?:前|之前|时)?")
+# Yearless forms that roll to next year when already past at the reference date: a day, a
+# month, a quarter or a half year. 年底前 never does (it is the reference year's end).
+_YEARLESS_ROLLS = "dmqh"
 _CN_DIGIT = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
@@ -193,17 +198,30 @@ def parse_deadline(text: str, reference: dt.date) -> Deadline:
     norm = _BLANKS.sub(" ", stripped.translate(_TRANSLATE))
     if norm.replace(" ", "") in _PLACEHOLDERS:
         return Deadline(None, DeadlineKind.NONE, stripped)
+    # School terms start at known month ends: 春季开学前 = end of February, 秋季 = end of August.
+    norm = _SEMESTER.sub(lambda t: "2月底前" if (t.group(1) or t.group(2)) in "春3三" else "8月底前", norm)
     latest: dt.date | None = None
     # A yearless part inherits the year written before it: in "2023年6月底前初步整改，12月底前全面完成"
     # the 12月 is December 2023, not December of the reference year.
     context_year = reference.year
+    year_seen = False
     for m in _PATTERN.finditer(norm):  # linear: every alternative is bounded in length
         found, stated = _resolve(m, reference, context_year)
         if stated is not None:
             context_year = stated
+            year_seen = True
+        elif (not year_seen and found < reference
+              and (m.lastgroup or "")[4:] in _YEARLESS_ROLLS):
+            # "6月底前" written in November means next June, not a date already past.
+            found, _ = _resolve(m, reference, reference.year + 1)
+        elif (m.lastgroup or "")[4:] in "nka":
+            year_seen = True
         # Several dates mean stages ("6月底前初步整改，12月底前全面完成"): the last stage is the deadline.
         if latest is None or found > latest:
             latest = found
+    if latest is not None and not year_seen and _PERIODIC.search(norm):
+        # "每年12月" is a recurring date, not a one-off deadline that is overdue next January.
+        return Deadline(None, DeadlineKind.ONGOING, stripped)
     if latest is not None:
         return Deadline(latest, DeadlineKind.DATED, stripped)
     if _ONGOING.search(norm):

@@ -13,6 +13,7 @@ from sqlalchemy import func, insert, select
 from tracker.db.engine import Ledger
 from tracker.db.orm import Category, Measure, Problem, ProgressNote, Source, Unit
 from tracker.domain import DEFAULT_CATEGORIES, DeadlineKind, SourceKind, Status
+from tracker.errors import ValidationError
 from tracker.rollup import MeasureFacts, roll_up
 from tracker.text import search_text
 
@@ -121,6 +122,13 @@ def build_demo(
     today = today or dt.date.today()
     now = dt.datetime.now().replace(microsecond=0)
     with ledger.write() as s:
+        existing = s.scalar(select(func.count()).select_from(Problem)) or 0
+        if existing:
+            # The default ledger is the clerk's real one: sample problems must never mix in.
+            raise ValidationError(
+                f"台账“{ledger.path.name}”里已有 {existing} 个问题。示例台账只能生成到空台账中，"
+                "请用 --db 指定一个新文件。"
+            )
         units = {}
         for name in UNITS:
             u = s.scalars(select(Unit).where(Unit.name == name)).first()

@@ -184,8 +184,9 @@ class MeasureRow:
     notes: tuple[ProgressNoteRow, ...] = ()
 
     def is_overdue(self, as_of: dt.date) -> bool:
-        """Open, dated and past its deadline on ``as_of``."""
-        return self.status.is_open and self.deadline is not None and self.deadline < as_of
+        """Open (and not 长期坚持), dated and past its deadline on ``as_of``."""
+        return (self.status.is_open and self.status is not Status.ONGOING
+                and self.deadline is not None and self.deadline < as_of)
 
     @property
     def latest_progress(self) -> str:

@@ -57,11 +57,13 @@ def problem_status(statuses: Sequence[Status]) -> Status:
 
 def roll_up(measures: Sequence[MeasureFacts]) -> Rollup:
     """Status by problem_status; deadline = the latest dated deadline of all measures;
-    open_deadline = the earliest dated deadline among open measures (drives overdue and
+    open_deadline = the earliest dated deadline among open, not-ongoing measures (drives overdue and
     due-soon in SQL); deadline_text = what the ledger prints in the problem's 整改时限."""
     dated = [m for m in measures if m.deadline is not None]
     latest = max(dated, key=lambda m: m.deadline or dt.date.min) if dated else None
-    open_dates = [m.deadline for m in measures if m.status.is_open and m.deadline is not None]
+    # 长期坚持 measures are open by nature and never overdue, even with a date written beside.
+    open_dates = [m.deadline for m in measures
+                  if m.status.is_open and m.status is not Status.ONGOING and m.deadline is not None]
     if latest is not None:
         text = latest.deadline_text or latest.deadline.isoformat()  # type: ignore[union-attr]
     elif any(m.kind is DeadlineKind.ONGOING for m in measures):

@@ -8,7 +8,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from typing import Any
+
+from sqlalchemy import Date, func, literal, select
 
 from tracker.db.engine import Ledger
 from tracker.db.orm import Measure, Problem, Unit
@@ -25,6 +27,9 @@ class ProblemFacts:
     status: Status
     deadline: dt.date | None
     open_deadline: dt.date | None
+    # When a done/closed problem was finished (its last measure's done date): a summary as of
+    # an earlier date counts it as still open then.
+    done_on: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -78,6 +83,10 @@ class UnitCounts:
 def classify(f: ProblemFacts, as_of: dt.date) -> tuple[str, dt.date | None]:
     """Which part of the sentence a problem falls in: completed, overdue, ongoing, undated,
     or dated with the month-end (or year-end) it is planned for."""
+    if not f.status.is_open and f.done_on is not None and f.done_on > as_of:
+        if f.deadline is not None and f.deadline < as_of:
+            return "overdue", None
+        f = ProblemFacts(Status.IN_PROGRESS, f.deadline, None)
     if not f.status.is_open:
         return "completed", None
     if f.open_deadline is not None and f.open_deadline < as_of:
@@ -168,9 +177,11 @@ def ledger_summary(
     day = as_of or dt.date.today()
     with ledger.read() as s:
         where = filter_clause(s, flt)
+        done = _done_column(day)
         rows = s.execute(
-            select(Problem.status, Problem.deadline, Problem.open_deadline, func.count())
-            .where(where).group_by(Problem.status, Problem.deadline, Problem.open_deadline)
+            select(Problem.status, Problem.deadline, Problem.open_deadline, done, func.count())
+            .where(where)
+            .group_by(Problem.status, Problem.deadline, Problem.open_deadline, done)
         ).all()
         n_measures = s.scalar(
             select(func.count()).select_from(Measure)
@@ -178,7 +189,15 @@ def ledger_summary(
         ) or 0
     statuses = {st.value: st for st in Status}
     return summarize_counted(
-        ((ProblemFacts(statuses[r[0]], r[1], r[2]), r[3]) for r in rows), day, n_measures)
+        ((ProblemFacts(statuses[r[0]], r[1], r[2], r[3]), r[4]) for r in rows), day, n_measures)
+
+
+def _done_column(as_of: dt.date) -> Any:
+    """When each problem was finished, looked up only for a summary dated in the past."""
+    if as_of >= dt.date.today():
+        return literal(None, Date)
+    return (select(func.max(Measure.done_on)).where(Measure.problem_id == Problem.id)
+            .correlate(Problem).scalar_subquery())
 
 
 def unit_counts(
@@ -189,9 +208,9 @@ def unit_counts(
     statuses = {st.value: st for st in Status}
     with ledger.read() as s:
         where = filter_clause(s, flt)
-        facts = {r[0]: ProblemFacts(statuses[r[1]], r[2], r[3]) for r in s.execute(
-            select(Problem.id, Problem.status, Problem.deadline, Problem.open_deadline)
-            .where(where))}
+        facts = {r[0]: ProblemFacts(statuses[r[1]], r[2], r[3], r[4]) for r in s.execute(
+            select(Problem.id, Problem.status, Problem.deadline, Problem.open_deadline,
+                   _done_column(day)).where(where))}
         links = s.execute(
             select(Problem.id, Unit.name).join(Unit, Problem.lead_unit_id == Unit.id).where(where)
             .union(select(Measure.problem_id, Unit.name).join(Unit, Measure.lead_unit_id == Unit.id)

@@ -80,7 +80,8 @@ class SnapshotCommand(QUndoCommand):
                 delete_problem(self.ledger, problem_id, expected_version=current)
             self._versions[problem_id] = None
         else:
-            row = restore_problem(self.ledger, target, expected_version=current)
+            row = restore_problem(self.ledger, target, expected_version=current,
+                                  expect_absent=current is None)
             self._versions[problem_id] = row.version
 
 

@@ -188,8 +188,9 @@ def test_half_year_resolves_to_june_30_or_december_31(text: str, expected: dt.da
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("第一季度", D(2022, 3, 31)),
-        ("一季度末", D(2022, 3, 31)),
+        # The first quarter is already over in May 2022: written then, it means next year's.
+        ("第一季度", D(2023, 3, 31)),
+        ("一季度末", D(2023, 3, 31)),
         ("二季度", D(2022, 6, 30)),
         ("2023年第三季度", D(2023, 9, 30)),
         ("第4季度", D(2022, 12, 31)),
@@ -502,3 +503,36 @@ def test_property_any_cell_value_returns_a_deadline_or_raises_deadline_error(val
     except DeadlineError:
         return
     assert isinstance(result, Deadline)
+
+
+@pytest.mark.parametrize(
+    ("text", "reference", "expected"),
+    [
+        ("6月底前", dt.date(2022, 11, 20), D(2023, 6, 30)),
+        ("1月15日前", dt.date(2022, 11, 20), D(2023, 1, 15)),
+        ("12月底前", dt.date(2022, 11, 20), D(2022, 12, 31)),
+        ("6月底前", dt.date(2022, 6, 1), D(2022, 6, 30)),
+    ],
+)
+def test_yearless_date_already_past_means_next_year(text: str, reference: dt.date,
+                                                      expected: dt.date) -> None:
+    assert resolve(text, reference) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2023年春季开学前", D(2023, 2, 28)),
+        ("2023年秋季学期开学前", D(2023, 8, 31)),
+        ("秋季开学前", D(2022, 8, 31)),
+        ("9月开学前", D(2022, 8, 31)),
+    ],
+)
+def test_school_term_start_is_the_month_end_before_it(text: str, expected: dt.date) -> None:
+    assert resolve(text) == expected
+
+
+def test_recurring_date_without_a_year_is_ongoing() -> None:
+    d = parse_deadline("每年12月", REF)
+    assert (d.date, d.kind) == (None, DeadlineKind.ONGOING)
+    assert parse_deadline("2023年12月底前完成，之后每年开展", REF).date == D(2023, 12, 31)

@@ -69,3 +69,8 @@ def test_rollup_is_closed_only_when_every_measure_is_closed(ss: list[Status]) ->
 def test_rollup_is_open_exactly_when_some_measure_is_open(ss: list[Status]) -> None:
     if ss:
         assert problem_status(ss).is_open == any(s.is_open for s in ss)
+
+
+def test_an_ongoing_measure_with_a_date_beside_it_is_never_overdue() -> None:
+    r = roll_up([MeasureFacts(S.ONGOING, dt.date(2025, 12, 31), DeadlineKind.DATED, "2025年底前完成，长期坚持")])
+    assert r.open_deadline is None and r.deadline == dt.date(2025, 12, 31)

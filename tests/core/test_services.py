@@ -179,3 +179,63 @@ def test_many_problems_land_together_under_their_new_source_or_not_at_all(ledger
     rows = problems.create_problems(ledger, [good, good], src)
     assert [r.seq for r in rows] == [1, 2] and {r.source for r in rows} == {"2025年评价反馈"}
     assert rows[0].measures[0].deadline == dt.date(2025, 12, 31)
+
+
+def test_undoing_a_delete_never_overwrites_a_problem_that_took_the_freed_id(ledger) -> None:
+    problems.create_problem(ledger, ProblemInput("甲"))
+    last = problems.create_problem(ledger, ProblemInput("乙"))
+    snapshot = problems.delete_problem(ledger, last.id)
+    newcomer = problems.create_problem(ledger, ProblemInput("丙"))
+    assert newcomer.id == last.id  # SQLite hands out the freed highest id again
+    with pytest.raises(ConflictError):
+        problems.restore_problem(ledger, snapshot, expect_absent=True)
+    assert queries.get_problem(ledger, newcomer.id).description == "丙"
+
+
+def test_saving_again_keeps_the_date_a_relative_deadline_was_read_as(ledger) -> None:
+    sid = reference.create_source(ledger, SourceInput("旧来源", issued_on=dt.date(2025, 3, 1))).id
+    row = problems.create_problem(ledger, ProblemInput("问题", source_id=sid, measures=(
+        MeasureInput("措施", deadline_text="年底前"),)))
+    assert row.measures[0].deadline == dt.date(2025, 12, 31)
+    reference.update_source(ledger, sid, SourceInput("旧来源"))  # the source loses its date
+    edited = dataclasses.replace(
+        ProblemInput("问题（改了错字）", source_id=sid, measures=(
+            MeasureInput("措施", deadline_text="年底前", id=row.measures[0].id),)))
+    again = problems.update_problem(ledger, row.id, edited, expected_version=row.version)
+    assert again.measures[0].deadline == dt.date(2025, 12, 31)
+    retyped = dataclasses.replace(edited, measures=(
+        MeasureInput("措施", deadline_text="2027年6月", id=row.measures[0].id),))
+    assert problems.update_problem(ledger, row.id, retyped).measures[0].deadline == dt.date(
+        2027, 6, 30)
+
+
+def test_closing_out_is_only_possible_through_close_out(ledger) -> None:
+    row = problems.create_problem(ledger, _canteen(None))
+    with pytest.raises(ValidationError):
+        problems.bulk_update(ledger, [row.id], status=Status.CLOSED)
+    with pytest.raises(ValidationError):
+        measures.update_measure(ledger, row.measures[0].id, status=Status.CLOSED)
+    assert queries.get_problem(ledger, row.id).status is not Status.CLOSED
+
+
+def test_deleting_a_category_is_in_the_history_and_moves_the_problem_version(ledger) -> None:
+    row = problems.create_problem(ledger, _canteen(None))
+    cat = next(c for c in reference.list_categories(ledger) if c.name == "食堂与食品安全")
+    reference.delete_category(ledger, cat.id)
+    after = queries.get_problem(ledger, row.id)
+    assert after.category == "" and after.version > row.version
+    assert any(h.field == "category_id" for h in list_history(ledger, row.id))
+
+
+def test_text_limit_counts_like_excel_does(ledger) -> None:
+    with pytest.raises(ValidationError):
+        problems.create_problem(ledger, ProblemInput("𠮷" * 20_000))  # 40,000 UTF-16 units
+
+
+def test_demo_refuses_a_ledger_that_already_holds_problems(ledger) -> None:
+    from tracker.demo import build_demo
+
+    problems.create_problem(ledger, ProblemInput("真实问题"))
+    with pytest.raises(ValidationError):
+        build_demo(ledger, 5)
+    assert [p.description for p in queries.list_problems(ledger)] == ["真实问题"]

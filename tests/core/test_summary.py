@@ -83,3 +83,17 @@ def test_summary_and_unit_table_from_a_real_ledger(ledger) -> None:
     assert (units["市财政局"].total, units["市财政局"].overdue) == (1, 1)
     only = ledger_summary(ledger, ProblemFilter(unit="市财政局"), AS_OF)
     assert only.total == 1
+
+
+def test_a_summary_dated_in_the_past_counts_later_completions_as_open(ledger) -> None:
+    from tracker.services.measures import set_measure_status
+
+    row = create_problem(ledger, ProblemInput("a", measures=(
+        MeasureInput("m1", deadline_text="2025年12月31日"),)))
+    set_measure_status(ledger, row.measures[0].id, S.DONE, done_on=dt.date(2026, 9, 1))
+    now = ledger_summary(ledger, ProblemFilter(), AS_OF)
+    assert now.completed == 1
+    then = ledger_summary(ledger, ProblemFilter(), dt.date(2025, 12, 1))
+    assert (then.completed, sum(g.count for g in then.groups)) == (0, 1)
+    later = ledger_summary(ledger, ProblemFilter(), dt.date(2026, 3, 1))
+    assert (later.completed, later.overdue) == (0, 1)

@@ -8,7 +8,11 @@ from tracker.db.engine import Ledger
 from tracker.db.orm import ProgressNote
 from tracker.domain import MeasureInput, ProblemRow, ProgressNoteRow, Status
 from tracker.errors import ConflictError, NotFoundError, ValidationError
-from tracker.services.problems import reference_date, resolve_deadline
+from tracker.services.problems import (
+    reference_date,
+    refuse_unverified_close,
+    resolve_deadline,
+)
 from tracker.services.records import (
     assign,
     checked_text,
@@ -32,6 +36,7 @@ def update_measure(
     expected_version: int | None = None,
 ) -> ProblemRow:
     """Change a measure's status and/or deadline and/or add a progress note, all at once."""
+    refuse_unverified_close(status)
     with ledger.write() as s:
         m = get_measure_obj(s, measure_id)
         if expected_version is not None and m.version != expected_version:

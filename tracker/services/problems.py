@@ -89,6 +89,14 @@ def _problem_values(session: Session, data: ProblemInput) -> dict[str, object]:
     return values
 
 
+def refuse_unverified_close(status: Status | None) -> None:
+    """已销号 is set only by close_out, which records who verified it and when."""
+    if status is Status.CLOSED:
+        raise ValidationError(
+            "“已销号”需经核验后办理：请先把措施标为“已完成”，再用“销号”填写核验人和日期。", "status"
+        )
+
+
 def _status_done_on(status: Status, done_on: dt.date | None) -> dt.date | None:
     if status.is_open:
         return None
@@ -103,7 +111,14 @@ def apply_measures(
     keep: set[int] = set()
     for pos, mi in enumerate(inputs, start=1):
         text = checked_text(mi.text, "measures", "整改措施").strip()
-        date, kind, dtext = resolve_deadline(mi, ref, f"第{pos}项措施：")
+        m = existing.get(mi.id) if mi.id is not None else None
+        if (m is not None and mi.deadline_kind is None
+                and mi.deadline_text.strip() == (m.deadline_text or "")):
+            # Unchanged text keeps the date it was read as: 年底前 typed in 2025 must not
+            # become 2026-12-31 because the problem was saved again in 2026.
+            date, kind, dtext = m.deadline, DeadlineKind(m.deadline_kind), m.deadline_text
+        else:
+            date, kind, dtext = resolve_deadline(mi, ref, f"第{pos}项措施：")
         unit = unit_by_name(session, mi.lead_unit)
         values = dict(
             position=pos,
@@ -117,7 +132,6 @@ def apply_measures(
             status=mi.status.value,
             done_on=_status_done_on(mi.status, mi.done_on),
         )
-        m = existing.get(mi.id) if mi.id is not None else None
         if m is not None:
             keep.add(m.id)
             assign(session, m, "measure", problem.id, **values)
@@ -204,11 +218,19 @@ def delete_problem(
 
 
 def restore_problem(
-    ledger: Ledger, snapshot: ProblemRow, expected_version: int | None = None
+    ledger: Ledger, snapshot: ProblemRow, expected_version: int | None = None,
+    expect_absent: bool = False,
 ) -> ProblemRow:
-    """Make the stored problem equal to ``snapshot`` (re-creating it if deleted): undo/redo."""
+    """Make the stored problem equal to ``snapshot`` (re-creating it if deleted): undo/redo.
+    ``expect_absent``: the caller deleted it, so a problem now under that id is another one
+    (SQLite reuses the highest id after a delete) and must not be overwritten."""
     with ledger.write() as s:
         p = s.get(Problem, snapshot.id)
+        if p is not None and expect_absent:
+            raise ConflictError(
+                f"无法恢复已删除的问题“{snapshot.description[:20]}”：它的编号已被之后新建或导入的问题使用。"
+                "请重新录入该问题，或从备份中查找。"
+            )
         if p is None:
             p = Problem(id=snapshot.id, seq=snapshot.seq, description=snapshot.description)
             s.add(p)
@@ -286,6 +308,7 @@ def bulk_update(
     lead_unit: str | None = None, deadline_text: str | None = None,
 ) -> list[ProblemRow]:
     """Apply one status, lead unit or deadline to every measure of several problems at once."""
+    refuse_unverified_close(status)
     with ledger.write() as s:
         out = []
         unit = unit_by_name(s, lead_unit) if lead_unit else None

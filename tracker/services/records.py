@@ -29,9 +29,11 @@ MAX_TEXT = 32_767  # Excel's cell limit: longer text could never be exported who
 def checked_text(value: str, field: str, label: str) -> str:
     """Clean control characters and refuse text longer than a spreadsheet cell can hold."""
     text = clean_text(value)
-    if len(text) > MAX_TEXT:
+    # Excel counts UTF-16 code units: a rare character such as 𠮷 counts twice.
+    units = len(text.encode("utf-16-le")) // 2
+    if units > MAX_TEXT:
         raise ValidationError(
-            f"“{label}”有 {len(text)} 个字符，超过 Excel 单元格上限 {MAX_TEXT} 个，请精简后再保存。",
+            f"“{label}”有 {units} 个字符，超过 Excel 单元格上限 {MAX_TEXT} 个，请精简后再保存。",
             field,
         )
     return text

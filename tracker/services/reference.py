@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+import datetime as dt
+
+from sqlalchemy import func, select
 
 from tracker.db.engine import Ledger
 from tracker.db.orm import Category, LedgerSetting, Measure, Problem, Source, Unit
@@ -173,10 +175,14 @@ def save_category(ledger: Ledger, category_id: int | None, name: str) -> Categor
 def delete_category(ledger: Ledger, category_id: int) -> None:
     """Delete a category; its problems become uncategorised."""
     with ledger.write() as s:
-        s.execute(update(Problem).where(Problem.category_id == category_id)
-                  .values(category_id=None))
+        # Through the ORM, not one UPDATE: each problem's version moves and the history says
+        # so, so an older exported ledger sent back cannot silently restore the category.
+        for p in s.scalars(select(Problem).where(Problem.category_id == category_id)):
+            assign(s, p, "problem", p.id, category_id=None)
+            p.updated_at = dt.datetime.now().replace(microsecond=0)
         cat = s.get(Category, category_id)
         if cat is not None:
+            record(s, "category", cat.id, None, "delete", "name", cat.name, "")
             s.delete(cat)
 
 

@@ -159,7 +159,8 @@ class BulkEditDialog(_SaveDialog):
         self.use_status = QCheckBox(self.tr("完成情况"), self)
         self.status = QComboBox(self)
         for st in Status:
-            self.status.addItem(st.label, st.value)
+            if st is not Status.CLOSED:  # 已销号 needs a verifier and date: the 销号 dialog
+                self.status.addItem(st.label, st.value)
         self.use_unit = QCheckBox(self.tr("牵头单位"), self)
         self.unit = CompletingCombo(self, self.tr("输入或选择单位"))
         self.unit.set_names(units)

@@ -198,6 +198,10 @@ class MeasureEditor(QWidget):
         self.co_units.setText(d.co_units)
         self.owner.setText(d.owner)
         self.deadline.setText(d.deadline_text)
+        # 已销号 is reached through 销号 (verifier and date); it stays selectable only for a
+        # measure that is already closed, so editing a closed problem keeps it closed.
+        closed_item = self.status.model().item(self.status.findData(Status.CLOSED.value))  # type: ignore[attr-defined]
+        closed_item.setEnabled(d.status is Status.CLOSED)
         self.status.setCurrentIndex(max(0, self.status.findData(d.status.value)))
         self._loading = False
         self._show_reading()
