@@ -12,10 +12,13 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks import bench_core
+from benchmarks import bench_core, bench_excel, bench_window
 from benchmarks.harness import ROOT, Result
 
 SECTIONS: list[tuple[str, Callable[[Path, int, bool], list[Result]]]] = []
+EXCEL_SIZE = 10_000
+KEEP_MARKER = "<!-- 以下为人工分析：重新运行 benchmarks.run 时保留 -->"
+SIZES: list[int] = []  # the sizes of this run, set by main()
 
 
 def section(name: str) -> Callable[[Callable[[Path, int, bool], list[Result]]],
@@ -33,6 +36,29 @@ def _core(path: Path, n: int, largest: bool) -> list[Result]:
     out = bench_core.cli(path, n)
     if largest:
         out += bench_core.search_and_sort(path, n)
+    return out
+
+
+@section("window")
+def _window(path: Path, n: int, largest: bool) -> list[Result]:
+    # Cold start on every size (it should not grow with the ledger); search, sort and
+    # memory in the window only at the largest.
+    out = bench_window.cold_start(path, n)
+    if largest:
+        out += bench_window.in_window(path, n)
+    return out
+
+
+@section("excel")
+def _excel(path: Path, n: int, largest: bool) -> list[Result]:
+    # Export and import are judged at 10,000 (the scale): at the size nearest to it
+    # in this run, so a small run (--sizes 200) exercises the same code.
+    out: list[Result] = []
+    if n == EXCEL_SIZE or (EXCEL_SIZE not in SIZES and n == min(SIZES)):
+        out += bench_excel.export_time(path, n)
+        out += bench_excel.import_time(n)
+    if largest:
+        out += bench_excel.export_memory(path, n)
     return out
 
 
@@ -76,6 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--workdir", help="folder for the generated ledgers (default: a temp folder)")
     args = p.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    SIZES[:] = sizes
     started = dt.datetime.now()
     header = machine()
     results: list[Result] = []
@@ -93,7 +120,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.out == "-":
         print(text)
     else:
-        Path(args.out).write_text(text, encoding="utf-8")
+        out = Path(args.out)
+        # The analysis written by hand under the marker (profiles, plans) survives a re-run.
+        old = out.read_text(encoding="utf-8") if out.exists() else ""
+        if KEEP_MARKER in old:
+            text += "\n" + old[old.index(KEEP_MARKER):]
+        out.write_text(text, encoding="utf-8")
         print(text)
     return 0 if all(r.met is not False for r in results) else 1
 
