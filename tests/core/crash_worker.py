@@ -169,7 +169,8 @@ def _warm_up(books: dict[int, str]) -> None:
 
 
 def zygote(path: str) -> None:
-    """Fork one worker per request, SIGKILL it after the given delay, report its markers."""
+    """Fork one worker per request, SIGKILL it after the given delay (``wN``: N ms after its
+    first write transaction began), report its markers."""
     folder = tempfile.mkdtemp(prefix="rectify-books-")
     books = {n: os.path.join(folder, f"导入{n}.xlsx") for n in EXCEL_SIZES}
     for n, book in books.items():
@@ -187,10 +188,19 @@ def zygote(path: str) -> None:
             finally:
                 os._exit(3)  # only reached when the worker failed on its own
         os.close(write_fd)
+        chunks = []
+        if delay_ms.startswith("w"):
+            # Aim inside a write transaction: wait for the worker's first W, then kill soon
+            # after it, so every kind is proven against kills mid-transaction, however
+            # quick its transactions are on this machine today.
+            seen = b""
+            while b"W\n" not in seen and (chunk := os.read(read_fd, 65536)):
+                chunks.append(chunk)
+                seen += chunk
+            delay_ms = delay_ms[1:]
         time.sleep(int(delay_ms) / 1000)
         os.kill(pid, signal.SIGKILL)
         _, status = os.waitpid(pid, 0)
-        chunks = []
         while chunk := os.read(read_fd, 65536):
             chunks.append(chunk)
         os.close(read_fd)

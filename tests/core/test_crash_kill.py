@@ -190,7 +190,10 @@ def test_killed_at_random_moments_the_ledger_stays_whole(tmp_path: Path, kind: s
     book = Ledgerbook()
     try:
         for seed in range(1, KILLS + 1):
-            zygote.stdin.write(f"{kind} {seed} {rng.randint(10, 400)}\n")
+            # Every other kill is aimed just after a write transaction begins; the rest fall
+            # anywhere, reading and planning included.
+            delay = f"w{rng.randint(0, 25)}" if seed % 2 else str(rng.randint(10, 400))
+            zygote.stdin.write(f"{kind} {seed} {delay}\n")
             zygote.stdin.flush()
             report = json.loads(read_line(zygote))
             assert report["killed"], f"kill {seed}: the worker ended on its own: {report}"
