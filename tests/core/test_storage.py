@@ -126,3 +126,24 @@ def test_a_new_ledger_starts_with_the_usual_categories(ledger) -> None:
     from tracker.services.reference import list_categories
 
     assert [c.name for c in list_categories(ledger)] == list(DEFAULT_CATEGORIES)
+
+
+def test_a_reader_of_an_older_ledger_upgrades_it_then_reads(tmp_path: Path) -> None:
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    path = tmp_path / "old.sqlite"
+    engine = create_engine(f"sqlite:///{path}")
+    cfg = Config()
+    cfg.set_main_option("script_location", str(schema.MIGRATIONS_DIR))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+    engine.dispose()
+    led = open_ledger(path, read_only=True)
+    try:
+        assert led.read_only and list_problems(led) == []
+    finally:
+        led.close()
+    assert schema.file_revision(path) == schema.head_revision()

@@ -171,6 +171,10 @@ def open_ledger(
             raise LedgerOpenError(f"无法创建台账所在文件夹“{p.parent}”：{exc.strerror}") from exc
     else:
         schema.check_file(p)  # refuses a non-ledger or newer file before any write touches it
+        if read_only and migrate and not _is_read_only(p) and schema.needs_upgrade(p):
+            # A reader (rectify list, export) of a ledger saved by the previous version: bring
+            # it up to date once (with its pre-upgrade backup), then read it as asked.
+            open_ledger(p, user=user, auto_backup=False).close()
     ro = read_only or _is_read_only(p)
     if ro and not read_only:
         warnings.append("台账文件是只读的：可以查看和导出，但不能修改。")

@@ -88,6 +88,13 @@ def check_file(path: Path) -> None:
         )
 
 
+def needs_upgrade(path: Path) -> bool:
+    """True when an existing ledger file is stamped with an older revision than the head."""
+    if not path.exists() or path.stat().st_size == 0:
+        return False
+    return file_revision(path) not in (None, head_revision())
+
+
 def upgrade(ledger: Ledger) -> None:
     """Bring the ledger to the head revision; back it up first when it already holds data."""
     exists = ledger.path.exists() and ledger.path.stat().st_size > 0
