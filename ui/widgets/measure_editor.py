@@ -23,7 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tracker.deadlines import parse_deadline
 from tracker.domain import Status
+from tracker.errors import DeadlineError
 from ui.models.measure_list import (
     MeasureColumn,
     MeasureDraft,
@@ -220,5 +222,16 @@ class MeasureEditor(QWidget):
             self.reading.clear()
             return
         meaning, error = read_deadline(self.deadline.text(), self.model.reference)
+        past = False
+        if not error:
+            try:
+                parsed = parse_deadline(self.deadline.text(), self.model.reference)
+                past = parsed.date is not None and parsed.date < dt.date.today()
+            except DeadlineError:
+                past = False
+        if past:
+            # A relative deadline read against an old source (年底前 of 2025) is already
+            # overdue on saving: say so while the clerk can still change it.
+            meaning += self.tr("，早于今天：保存后即为逾期（相对时限按问题来源的日期计算）")
         self.reading.setText(meaning if error else "→ " + meaning)
-        self.reading.setStyleSheet(BAD_STYLE if error else OK_STYLE)
+        self.reading.setStyleSheet(BAD_STYLE if error or past else OK_STYLE)
