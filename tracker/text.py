@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-# C0/C1 controls except tab and newline, plus lone surrogates that no file format can hold.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+# C0/C1 controls except tab and newline, plus lone surrogates and the non-characters U+FFFE
+# and U+FFFF: no file format can hold them (XML, hence .xlsx, refuses the whole file).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 
 

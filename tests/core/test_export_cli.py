@@ -11,7 +11,7 @@ from tests.core.test_export_fixtures import build_small, column_values, header
 from tracker.cli.main import main
 from tracker.db.engine import open_ledger
 from tracker.excel.export_options import ID_HEADERS, ORG_SETTING
-from tracker.services.reference import set_setting
+from tracker.services.reference import get_setting, set_setting
 
 
 @pytest.fixture
@@ -67,3 +67,18 @@ def test_remind_writes_a_units_notice(db: str, tmp_path: Path,
     assert "已生成“市教育局”的催办单：3 项未完成（逾期 1 项" in capsys.readouterr().out
     assert load_workbook(out).sheetnames == ["催办单"]
     assert main(["--db", db, "remind", "--unit", "不存在的局", str(out)]) == 1
+
+
+def test_a_command_line_export_names_its_ledger_though_it_reads_it_read_only(
+        db: str, tmp_path: Path) -> None:
+    first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    assert main(["--db", db, "export", str(first), "--title", "a\x0bb"]) == 0
+    assert main(["--db", db, "export", str(second)]) == 0
+    led = open_ledger(db)
+    try:
+        stored = get_setting(led, "ledger_id")
+    finally:
+        led.close()
+    marks = [load_workbook(p)["_rectify"]["B5"].value for p in (first, second)]
+    assert stored and marks == [stored, stored]
+    assert load_workbook(first)["台账"]["A1"].value == "ab"  # Word's Shift+Enter removed

@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import update
 
 from tests.core.test_export_fixtures import AS_OF, column_of, column_values, data_rows, open_sheet
@@ -18,6 +19,7 @@ from tracker.errors import StorageError
 from tracker.excel.export import export_ledger
 from tracker.excel.export_options import ExportOptions
 from tracker.excel.export_rows import CellTooLongError
+from tracker.excel.reminder import export_reminder
 from tracker.services.measures import add_progress_note
 from tracker.services.problems import create_problem
 
@@ -113,3 +115,43 @@ def test_export_replaces_an_older_file_and_reports_progress(
 def test_missing_folder_is_a_clear_error(ledger: Ledger, tmp_path: Path) -> None:
     with pytest.raises(StorageError, match="不存在"):
         export_ledger(ledger, tmp_path / "无此文件夹" / "a.xlsx", options=OPTIONS)
+
+
+TYPED = ExportOptions(report_date=AS_OF, title="XX市\x0b整改台账\ufffe", org="XX市\x0b教育局",
+                      filler="王\x07强", phone="0955-\x0b7011111", by_unit=True)
+
+
+def test_control_characters_typed_into_title_and_signature_lines_are_removed(
+        ledger: Ledger, tmp_path: Path) -> None:
+    # \x0b is what Word's Shift+Enter leaves in pasted text; an .xlsx cannot hold it at all.
+    create_problem(ledger, ProblemInput(description="学位紧张", lead_unit="市教育局",
+                                        measures=(MeasureInput("新建学校"),)))
+    path = tmp_path / "t.xlsx"
+    export_ledger(ledger, path, options=TYPED)
+    book = load_workbook(path)
+    main, unit, stats = book["台账"], book["市教育局"], book["统计"]
+    assert main["A1"].value == "XX市整改台账" and unit["A1"].value == "XX市整改台账（市教育局）"
+    texts = [c.value for row in main.iter_rows() for c in row if isinstance(c.value, str)]
+    assert "填报单位：XX市教育局" in texts and "填报人：王强" in texts
+    assert "联系电话：0955-7011111" in texts
+    assert stats["A1"].value == "XX市整改台账统计"
+    assert book.properties.title == "XX市整改台账"
+
+
+def test_control_characters_in_a_reminder_are_removed(ledger: Ledger, tmp_path: Path) -> None:
+    create_problem(ledger, ProblemInput(description="学位紧张", lead_unit="市教育局",
+                                        measures=(MeasureInput("新建学校"),)))
+    path = tmp_path / "r.xlsx"
+    export_reminder(ledger, "市教育局", path, TYPED)
+    texts = [c.value for row in open_sheet(path).iter_rows() for c in row if c.value]
+    assert "XX市整改台账" in texts and "联系人：王强　　联系电话：0955-7011111" in texts
+
+
+def test_characters_excel_counts_twice_count_twice_against_the_cell_limit(
+        ledger: Ledger, tmp_path: Path) -> None:
+    p = create_problem(ledger, ProblemInput(description="正常", measures=(MeasureInput("措施"),)))
+    with ledger.write() as s:  # 16,384 characters, 32,768 as Excel counts: stored by older code
+        s.execute(update(Problem).where(Problem.id == p.id).values(description="𠮷" * 16_384))
+    with pytest.raises(CellTooLongError) as err:
+        export_ledger(ledger, tmp_path / "u.xlsx", options=OPTIONS)
+    assert "32768个字符" in err.value.message

@@ -100,3 +100,32 @@ def test_the_cli_choices_are_the_resolutions_the_importer_knows() -> None:
     from tracker.excel import roundtrip
 
     assert import_cmds.RESOLUTIONS == roundtrip.RESOLUTIONS
+
+
+def test_a_file_from_another_ledger_is_refused_and_as_new_imports_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "county").mkdir()
+    county = open_ledger(tmp_path / "county" / "县台账.sqlite")
+    try:
+        create_problem(county, ProblemInput(description="县里的问题", measures=(MeasureInput("甲"),)))
+        path = tmp_path / "县台账导出.xlsx"
+        export_ledger(county, path, options=ExportOptions(report_date=dt.date(2026, 11, 1)))
+    finally:
+        county.close()
+    db = tmp_path / "市台账.sqlite"
+    ledger = open_ledger(db)
+    try:
+        create_problem(ledger, ProblemInput(description="市里的问题", measures=(MeasureInput("乙"),)))
+    finally:
+        ledger.close()
+
+    assert run(db, str(path)) == 1
+    err = capsys.readouterr().err
+    assert "另一个台账“县台账.sqlite”" in err and "--as-new" in err
+    assert run(db, str(path), "--as-new") == 0
+    assert "已导入 1 个问题、1 项措施" in capsys.readouterr().out
+    ledger = open_ledger(db)
+    try:
+        assert count_problems(ledger) == 2 and get_problem(ledger, 1).description == "市里的问题"
+    finally:
+        ledger.close()

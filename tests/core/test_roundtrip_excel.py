@@ -5,6 +5,7 @@ changes listed first, conflicts with edits made in the app after the export left
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -64,7 +65,7 @@ def row_of(ws, measure_id: int) -> int:  # type: ignore[no-untyped-def]
     raise AssertionError(f"measure {measure_id} not in sheet")
 
 
-def edit(path: Path, out: Path, sheet: str = "台账", **by_measure: dict[str, object]) -> Path:
+def edit(path: Path, out: Path, sheet: str = "台账", **by_measure: Mapping[str, object]) -> Path:
     """Write values into the measure rows as a unit would (keys: m<id>, values by header)."""
     wb = load_workbook(path)
     ws = wb[sheet]

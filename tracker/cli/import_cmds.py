@@ -36,6 +36,9 @@ def register(sub: Any) -> None:
                    help=f"冲突时保留台账（{KEEP_LEDGER}）或采用文件（{TAKE_FILE}）")
     p.add_argument("--blank-continues", action="store_true",
                    help="“存在问题”为空且未合并的行，并入上一问题作为另一项措施（默认报错）")
+    p.add_argument("--as-new", action="store_true",
+                   help="本程序导出的台账（例如从另一个台账导出的）也全部作为新问题导入，"
+                        "不按隐藏的问题ID更新原有问题")
     p.set_defaults(func=cmd_import_excel)
 
 
@@ -77,7 +80,7 @@ def _run(args: argparse.Namespace, ledger: Ledger) -> int:
     from tracker.services.imports import apply_plan, unresolved
 
     options = ImportOptions(sheet=args.sheet, source=args.source,
-                            blank_continues=args.blank_continues)
+                            blank_continues=args.blank_continues, as_new=args.as_new)
     plan = build_plan(ledger, args.file, options)
     if plan.errors:
         raise plan.rejection()

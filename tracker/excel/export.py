@@ -26,11 +26,14 @@ from tracker.excel.export_data import (
 )
 from tracker.excel.export_options import (
     FORMAT_VERSION,
+    HISTORY_MARK_ROW,
+    LEDGER_ID_ROW,
     MARKER,
     MARKER_SHEET,
     Column,
     ExportOptions,
     check_columns,
+    checked_options,
 )
 from tracker.excel.export_rows import LedgerBlock, build_block
 from tracker.excel.layout import fit_widths
@@ -38,6 +41,7 @@ from tracker.excel.stats_sheet import STATS_SHEET, StatsSheetWriter
 from tracker.excel.styles import LedgerStyles
 from tracker.excel.writer import LedgerSheetWriter, number_cell, text_cell
 from tracker.excel.writer_stream import StreamSheet
+from tracker.services.identity import history_mark, ledger_identity
 from tracker.summary import ledger_summary, sentence, unit_counts
 
 ProgressFn = Callable[[int, int, str], None]
@@ -97,7 +101,9 @@ def _blocks(ledger: Ledger, sheet: _Sheet, columns: tuple[Column, ...], day: dt.
         yield build_block(problem, number, columns, day, sheet.unit)
 
 
-def _write_marker(wb: Workbook, ledger: Ledger) -> None:
+def _write_marker(wb: Workbook, ledger: Ledger, ledger_id: str, mark: int) -> None:
+    """The hidden sheet the importer recognises: A1 marker, then key/value rows. A5 (which
+    ledger) and A6 (the history mark) tell a returned file's rows from reused ids."""
     ws = StreamSheet.add_to(wb, MARKER_SHEET)
     ws.sheet_state = "hidden"
     now = dt.datetime.now().replace(microsecond=0).isoformat()
@@ -105,6 +111,8 @@ def _write_marker(wb: Workbook, ledger: Ledger) -> None:
     ws.append([text_cell(ws, "format", None), number_cell(ws, FORMAT_VERSION, None)])
     ws.append([text_cell(ws, "exported_at", None), text_cell(ws, now, None)])
     ws.append([text_cell(ws, "ledger", None), text_cell(ws, ledger.path.name, None)])
+    ws.append([text_cell(ws, LEDGER_ID_ROW, None), text_cell(ws, ledger_id, None)])
+    ws.append([text_cell(ws, HISTORY_MARK_ROW, None), number_cell(ws, mark, None)])
 
 
 def _discard(wb: Workbook) -> None:
@@ -144,6 +152,10 @@ def export_ledger(
     if not target.parent.is_dir():
         raise StorageError(f"文件夹“{target.parent}”不存在，无法导出。")
     columns = check_columns(options.columns)
+    options = checked_options(options)
+    # Before any problem is read: a problem created while the export runs then counts as
+    # newer than the file (a conflict to decide), never the other way round.
+    ledger_id, mark = ledger_identity(ledger), history_mark(ledger)
     day = options.day
     flt = replace(flt, as_of=flt.as_of or day)
     title = options.title.strip() or default_title(ledger, flt, options.org)
@@ -182,7 +194,7 @@ def export_ledger(
             summary = ledger_summary(ledger, flt, day)
             StatsSheetWriter(wb, options, styles).write(title, summary, sentence(summary),
                                                         counts)
-        _write_marker(wb, ledger)
+        _write_marker(wb, ledger, ledger_id, mark)
         styles.discard_scratch(wb)
         if progress is not None:
             progress(total, total, "正在保存文件…")

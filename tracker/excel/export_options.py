@@ -49,6 +49,8 @@ ID_HEADERS: tuple[str, ...] = ("问题ID", "措施ID", "问题版本", "措施�
 MARKER_SHEET = "_rectify"
 MARKER = "rectify-ledger"
 FORMAT_VERSION = 1
+LEDGER_ID_ROW = "ledger_id"  # A5: the exporting ledger's random id (older files: none)
+HISTORY_MARK_ROW = "history_mark"  # A6: the newest change-history id at export time
 OVERDUE_SUFFIX = "（逾期）"
 
 EXCEL_CELL_LIMIT = 32767
@@ -78,6 +80,39 @@ class ExportOptions:
     def day(self) -> dt.date:
         """The 填报日期, today when not given."""
         return self.report_date or dt.date.today()
+
+
+def excel_length(text: str) -> int:
+    """Length as Excel counts it: UTF-16 code units, so 𠮷 or an emoji counts 2."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def too_long_for_cell(text: str) -> bool:
+    """True when ``text`` is over Excel's cell limit (as Excel counts)."""
+    # Up to half the limit in code points cannot be over: no encoding (the usual case).
+    return len(text) * 2 > EXCEL_CELL_LIMIT and excel_length(text) > EXCEL_CELL_LIMIT
+
+
+def checked_options(options: ExportOptions) -> ExportOptions:
+    """The options with control characters removed from every text the clerk typed (title,
+    填报单位, 填报人, 电话, font names: Word's Shift+Enter pastes \x0b, which no .xlsx can hold);
+    text longer than a cell holds is refused rather than cut."""
+    from dataclasses import replace
+
+    from tracker.errors import ValidationError
+    from tracker.text import clean_text
+
+    labels = {"title": "标题", "org": "填报单位", "filler": "填报人", "phone": "联系电话",
+              "table_font": "表格字体", "title_font": "标题字体"}
+    for name, label in labels.items():
+        if excel_length(clean_text(getattr(options, name))) > EXCEL_CELL_LIMIT - 100:
+            # -100: the cell adds 填报单位：, 统计, the unit's name…
+            raise ValidationError(f"“{label}”太长，超过 Excel 单元格能容纳的长度，无法导出。"
+                                  "请精简后再导出。", name)
+    return replace(options, title=clean_text(options.title), org=clean_text(options.org),
+                   filler=clean_text(options.filler), phone=clean_text(options.phone),
+                   table_font=clean_text(options.table_font),
+                   title_font=clean_text(options.title_font))
 
 
 def check_columns(keys: tuple[str, ...]) -> tuple[Column, ...]:

@@ -10,7 +10,14 @@ from dataclasses import dataclass
 
 from tracker.domain import MeasureRow, ProblemRow, ProgressNoteRow, Status
 from tracker.errors import ValidationError
-from tracker.excel.export_options import EXCEL_CELL_LIMIT, OVERDUE_SUFFIX, Column, Level
+from tracker.excel.export_options import (
+    EXCEL_CELL_LIMIT,
+    OVERDUE_SUFFIX,
+    Column,
+    Level,
+    excel_length,
+    too_long_for_cell,
+)
 from tracker.summary import cn_date
 from tracker.text import clean_text
 
@@ -71,9 +78,9 @@ def problem_label(problem: ProblemRow) -> str:
 def safe_text(value: str, problem: ProblemRow, header: str) -> str:
     """Text cleaned of control characters; longer than an Excel cell holds is an error."""
     text = clean_text(value)
-    if len(text) > EXCEL_CELL_LIMIT:
+    if too_long_for_cell(text):
         raise CellTooLongError(
-            f"{problem_label(problem)}的“{header}”有{len(text)}个字符，超过 Excel 单元格上限"
+            f"{problem_label(problem)}的“{header}”有{excel_length(text)}个字符，超过 Excel 单元格上限"
             f"{EXCEL_CELL_LIMIT}个字符，无法导出（导出不会截断内容）。请精简这一栏后再导出。",
             header,
         )

@@ -17,19 +17,15 @@ from tracker.db.engine import Ledger
 from tracker.domain import ProblemFilter, ProblemRow, SourceKind
 from tracker.errors import CellProblem, ImportRejected
 from tracker.excel.cells import MergeMap
-from tracker.excel.export_options import FORMAT_VERSION, MARKER, MARKER_SHEET
 from tracker.excel.header_detect import ColumnMapping, SheetMeta, detect_header, detect_meta
+from tracker.excel.import_marker import ExportMarker
 from tracker.excel.import_rows import ERROR, WARNING, Finding, RowGroup, SheetWalker
 from tracker.excel.import_values import PlannedProblem, ValueReader
 from tracker.excel.reading import SheetData, WorkbookData, open_workbook
 from tracker.excel.roundtrip import RoundTripDiff, RowUpdate, merge_duplicates
-from tracker.excel.roundtrip_seen import (
-    ExportHistory,
-    SeenProblem,
-    current_view,
-    parse_exported_at,
-)
+from tracker.excel.roundtrip_seen import ExportHistory, SeenProblem, current_view
 from tracker.services.history import list_history
+from tracker.services.identity import NewSince, new_since
 from tracker.services.queries import list_problems
 from tracker.services.reference import list_categories, list_sources, list_units
 
@@ -52,6 +48,7 @@ class ImportOptions:
     corrections: Corrections = field(default_factory=dict)
     blank_continues: bool = False  # an empty, unmerged 存在问题 continues the problem above
     today: dt.date | None = None
+    as_new: bool = False  # --as-new: rows of an exported file become new problems (ids ignored)
 
 
 @dataclass(frozen=True)
@@ -170,27 +167,6 @@ def _corrected(data: SheetData, merges: MergeMap, fixes: Corrections) -> SheetDa
     return replace(data, rows=rows, width=width)
 
 
-def _marker_check(book: WorkbookData) -> bool:
-    """True for a file this app exported; refuses one from a newer format."""
-    if MARKER_SHEET not in book.sheet_names:
-        return False
-    if str(book.cell(MARKER_SHEET, "A1") or "").strip() != MARKER:
-        return False
-    version = book.cell(MARKER_SHEET, "B2")
-    if isinstance(version, (int, float)) and version > FORMAT_VERSION:
-        raise ImportRejected(f"“{book.path.name}”由更新版本的整改台账程序导出（格式 {version}），"
-                             "请先升级本程序再导入。")
-    return True
-
-
-def _exported_at(book: WorkbookData) -> dt.datetime | None:
-    marker = book.sheet(MARKER_SHEET)
-    for values in marker.rows.values():
-        if values and values[0] == "exported_at" and len(values) > 1:
-            return parse_exported_at(values[1])
-    return None
-
-
 class _Planner:
     """Carries the state of one build_plan call across its sheets."""
 
@@ -204,9 +180,14 @@ class _Planner:
         self.findings: list[Finding] = []
         self.sources: dict[SourceKey, PlannedSource] = {}
         self.existing_sources = list_sources(ledger)
-        self.round_trip_file = _marker_check(book)
-        self.exported_at = _exported_at(book) if self.round_trip_file else None
+        self.marker = ExportMarker.read(book)
+        self.round_trip_file = self.marker is not None
+        if self.marker is not None and not options.as_new:
+            self.marker.check_ledger(ledger, book.path.name)
+        self.exported_at = self.marker.exported_at if self.marker else None
         self._history: ExportHistory | None = None
+        self.new_since = NewSince()
+        self._as_new: dict[int, PlannedProblem] = {}  # --as-new: each exported problem once
 
     def sheet_names(self) -> list[str]:
         if self.options.sheet:
@@ -215,7 +196,7 @@ class _Planner:
 
     def skip_plain(self, mapping: ColumnMapping | None) -> bool:
         """In a file this app exported, only sheets with the hidden ids are ledgers (not 统计)."""
-        return (self.round_trip_file and not self.options.sheet
+        return (self.round_trip_file and not self.options.sheet and not self.options.as_new
                 and (mapping is None or not mapping.is_round_trip))
 
     def read(self, name: str) -> tuple[SheetReport, list[RowGroup], ValueReader | None]:
@@ -239,8 +220,8 @@ class _Planner:
         self.findings += walker.findings
         reader = ValueReader(name, mapping, meta.fill_date or self.today, meta.fill_date,
                              self.today)
-        report = SheetReport(name, mapping, meta, mapping.is_round_trip, "",
-                             walker.skipped_notes)
+        report = SheetReport(name, mapping, meta, mapping.is_round_trip and not self.options.as_new,
+                             "", walker.skipped_notes)
         return report, groups, reader
 
     def source_for(self, reader: ValueReader, group: RowGroup, meta: SheetMeta) -> SourceKey:
@@ -281,13 +262,43 @@ class _Planner:
         return self._history.seen(p, list_history(self.ledger, problem_id=p.id))
 
     def stored(self, groups: list[RowGroup]) -> dict[int, ProblemRow]:
+        """The stored problems the file's rows refer to. A problem created after the export
+        under a reused id is left out: the file's row refers to the deleted one."""
         ids = sorted({g.problem_id for g in groups if g.problem_id is not None})
         out: dict[int, ProblemRow] = {}
+        if not ids or self.options.as_new:
+            return out
+        mark = self.marker.history_mark if self.marker else None
+        self.new_since = new_since(self.ledger, mark, self.exported_at)
+        ids = [i for i in ids if i not in self.new_since.problems]
         for start in range(0, len(ids), 900):
             chunk = tuple(ids[start:start + 900])
             for p in list_problems(self.ledger, ProblemFilter(ids=chunk), with_notes=True):
                 out[p.id] = p
         return out
+
+    def as_new(self, planned: PlannedProblem, problem_id: int) -> bool:
+        """--as-new: True the first time an exported problem is met. The 分单位 sheets repeat
+        the main sheet's problems: a repeat adds nothing, and one filled in differently is an
+        error rather than a silent choice of one copy."""
+        first = self._as_new.get(problem_id)
+        if first is None:
+            self._as_new[problem_id] = planned
+            return True
+        same = (_problem_texts(first) == _problem_texts(planned) and all(
+            (m.data, m.notes) in {(f.data, f.notes) for f in first.measures}
+            for m in planned.measures))
+        if not same:
+            self.findings.append(Finding(
+                planned.sheet, planned.row, "", f"与工作表“{first.sheet}”第{first.row}行是同一个问题，"
+                "但两处填写的内容不一致，请统一后再导入。"))
+        return False
+
+
+def _problem_texts(p: PlannedProblem) -> tuple[str, ...]:
+    # Not lead_unit: a unit's sheet may start the problem on a measure another unit leads.
+    d = p.data
+    return (d.description, d.category, d.goal, d.co_units, d.leader, d.owner, d.remarks)
 
 
 def _file_seq_sources(problems: list[PlannedProblem], sources: dict[SourceKey, PlannedSource],
@@ -324,7 +335,8 @@ def _build(ledger: Ledger, book: WorkbookData, options: ImportOptions,
             progress(i, len(names), f"正在读取工作表“{name}”…")
         read.append((name, *planner.read(name)))
     reports = [r for _, r, _, _ in read]
-    if planner.round_trip_file and not any(r.round_trip for r in reports) and not options.sheet:
+    if (planner.round_trip_file and not any(r.round_trip for r in reports) and not options.sheet
+            and not options.as_new):
         raise ImportRejected(
             f"“{book.path.name}”是本程序导出的台账，但隐藏的“问题ID”“措施ID”列已被删除，无法对应到原有问题。"
             "为免重复导入，没有导入任何内容。请让填报单位在原文件上填写（不要删除列），"
@@ -340,11 +352,16 @@ def _build(ledger: Ledger, book: WorkbookData, options: ImportOptions,
     for name, report, groups, reader in read:
         if reader is None:
             continue
-        diff = RoundTripDiff(reader, stored, planner.today, planner.seen_for)
+        diff = RoundTripDiff(reader, stored, planner.today, planner.seen_for,
+                             planner.new_since.measures)
         for group in groups:
             key = planner.source_for(reader, group, report.meta)
-            if group.problem_id is not None:
+            if group.problem_id is not None and not options.as_new:
                 diff.group(group, key)
+            elif group.problem_id is not None:
+                planned = reader.problem(group, key)
+                if planner.as_new(planned, group.problem_id):
+                    problems.append(planned)
             else:
                 problems.append(reader.problem(group, key))
         updates += diff.updates
@@ -352,7 +369,10 @@ def _build(ledger: Ledger, book: WorkbookData, options: ImportOptions,
     updates, dup_findings = merge_duplicates(updates)
     planner.findings += dup_findings
     counts = {s.id: s.problem_count for s in planner.existing_sources}
-    sources = _file_seq_sources(problems, planner.sources, counts)
+    # Only sources something is filed under: a return that only updates creates none.
+    used = {p.source for p in problems} | {u.recreate.source for u in updates if u.recreate}
+    sources = _file_seq_sources(problems, {k: v for k, v in planner.sources.items() if k in used},
+                                counts)
     known = {u.name for u in list_units(ledger)}
     wanted: dict[str, None] = {}
     for p in problems + [u.recreate for u in updates if u.recreate is not None]:

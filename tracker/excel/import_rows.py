@@ -26,7 +26,7 @@ from tracker.excel.cells import (
     section_title,
 )
 from tracker.excel.header_detect import ColumnMapping
-from tracker.excel.reading import SheetData
+from tracker.excel.reading import FormulaText, SheetData
 
 ERROR, WARNING = "error", "warning"
 _MEASURE_FIELDS = ("measure", "lead_unit", "deadline", "status", "progress")
@@ -179,8 +179,20 @@ class SheetWalker:
             self._place(cells)
         return self.groups
 
+    def _warn_formulas(self, cells: RowCells) -> None:
+        """A real formula is imported as its text (never evaluated), which is not what Excel
+        shows in the cell: the clerk must see that in the preview and the dry run."""
+        for fld in sorted(cells.own, key=lambda f: self.mapping.columns[f]):
+            value = cells.values[fld]
+            if isinstance(value, FormulaText):
+                shown = value if len(value) <= 40 else value[:40] + "…"
+                self._finding(cells.row, fld, f"单元格是公式（{shown}），已按公式文字导入；Excel 中显示的"
+                              "是计算结果。请核对，需要时在 Excel 中把它改为文字后重新导入。", WARNING,
+                              value)
+
     def _place(self, cells: RowCells) -> None:
         row = cells.row
+        self._warn_formulas(cells)
         current = self.groups[-1] if self.groups else None
         pid = parse_id(cells.values.get("problem_id"))
         if pid == -1:

@@ -19,6 +19,7 @@ from tracker.excel.cells import (
     split_progress,
     status_from_text,
 )
+from tracker.excel.export_options import excel_length, too_long_for_cell
 from tracker.excel.header_detect import ColumnMapping
 from tracker.excel.import_rows import ERROR, WARNING, Finding, RowCells, RowGroup
 from tracker.services.records import MAX_TEXT
@@ -77,16 +78,16 @@ class ValueReader:
     def text(self, cells: RowCells, fld: str) -> str:
         """The field's text, stripped, control characters removed; never cut short."""
         text = cell_text(cells.values.get(fld)).strip()
-        if len(text) > MAX_TEXT:
+        if too_long_for_cell(text):  # as Excel counts: 𠮷 or an emoji is 2
             label = self.mapping.headers.get(self.mapping.columns.get(fld, 0), fld)
-            self.finding(cells.row, fld, f"“{label}”有 {len(text)} 个字符，超过 Excel 单元格上限 "
+            self.finding(cells.row, fld, f"“{label}”有 {excel_length(text)} 个字符，超过 Excel 单元格上限 "
                          f"{MAX_TEXT} 个，无法完整保存。请精简后再导入。")
         return text
 
     def deadline(self, cells: RowCells, base: dt.date | None = None) -> Deadline | None:
         """The 整改时限 cell resolved; None (with an error recorded) when unreadable."""
         value = cells.values.get("deadline")
-        if isinstance(value, str) and len(value) > MAX_TEXT:
+        if isinstance(value, str) and too_long_for_cell(value):
             self.text(cells, "deadline")
             return None
         cached = self._deadlines.get(value) if isinstance(value, str) and base is None else None

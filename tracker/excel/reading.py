@@ -17,6 +17,7 @@ from typing import Any
 from defusedxml.common import DefusedXmlException
 from openpyxl import load_workbook
 from openpyxl.utils.cell import range_boundaries
+from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from tracker.errors import ImportRejected
 
@@ -34,6 +35,23 @@ _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
 _DTD = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
 
 Grid = dict[int, tuple[Any, ...]]  # sheet row number (1-based) -> values from column A
+
+
+class FormulaText(str):
+    """A cell that holds a real formula, read as the text typed (=问题清单!B2), never
+    evaluated: still a str everywhere, but the importer can tell the clerk that Excel shows
+    the computed result instead."""
+
+    __slots__ = ()
+
+
+def _formula(value: Any) -> FormulaText:
+    """The formula's text, whatever kind openpyxl parsed (plain, shared, array, data table)."""
+    if isinstance(value, ArrayFormula):
+        return FormulaText(value.text or "=")
+    if isinstance(value, DataTableFormula):
+        return FormulaText("=TABLE(" + ",".join(v for v in (value.r1, value.r2) if v) + ")")
+    return FormulaText(value)
 
 
 @dataclass(frozen=True)
@@ -241,6 +259,8 @@ def _read_sheet(book: Any, name: str) -> SheetData:
                 value = cell["value"]
                 if value is None or value == "":
                     continue
+                if cell["data_type"] == "f":
+                    value = _formula(value)
                 if col > len(values):
                     values.extend([None] * (col - len(values)))
                 values[col - 1] = value

@@ -16,7 +16,7 @@ from tracker.db.engine import Ledger
 from tracker.domain import MeasureRow, ProblemFilter, ProblemRow
 from tracker.errors import NotFoundError, StorageError, ValidationError
 from tracker.excel.export import save_workbook
-from tracker.excel.export_options import ExportOptions
+from tracker.excel.export_options import ExportOptions, checked_options
 from tracker.excel.export_rows import deadline_words, measures_for_unit, safe_text, status_words
 from tracker.excel.layout import HeightPlanner, lines_height
 from tracker.excel.styles import LedgerStyles
@@ -113,6 +113,7 @@ def export_reminder(
     target = Path(path)
     if not target.parent.is_dir():
         raise StorageError(f"文件夹“{target.parent}”不存在，无法导出。")
+    options = checked_options(options)
     day = options.day
     items = reminder_items(ledger, unit, day)
     if progress is not None:

@@ -78,6 +78,8 @@ class RowUpdate:
     def describe(self) -> str:
         """One line per change, prefixed with where the row is."""
         what = f"问题{self.problem_id}" + (f" 措施{self.measure_id}" if self.measure_id else "")
+        if self.recreate is not None:  # the number may be another problem's by now
+            what = f"导出时的问题{self.problem_id}"
         head = f"工作表“{self.sheet}”第{self.row}行（{what}）"
         if self.conflict:
             head += f"【冲突：{self.conflict}】"
@@ -96,11 +98,15 @@ class RoundTripDiff:
     value changed in the app after the export is not undone by the file's old copy."""
 
     def __init__(self, reader: ValueReader, stored: dict[int, ProblemRow], today: dt.date,
-                 seen_for: SeenFor = lambda p, stale: current_view(p)) -> None:
+                 seen_for: SeenFor = lambda p, stale: current_view(p),
+                 new_measures: frozenset[int] = frozenset()) -> None:
         self.reader = reader
         self.stored = stored
         self.today = today
         self.seen_for = seen_for
+        # Measures created after the export: an id among them in the file is a deleted
+        # measure's, reused (SQLite hands out max(id)+1 again), never this one.
+        self.new_measures = new_measures
         self.updates: list[RowUpdate] = []
 
     @property
@@ -121,7 +127,8 @@ class RoundTripDiff:
                 "导出后已在台账中删除了这个问题", planned))
             return
         stale = parse_id(first.values.get("problem_version")) != stored.version
-        versions = {m.id: m.version for m in stored.measures}
+        by_id = {m.id: m for m in stored.measures if m.id not in self.new_measures}
+        versions = {mid: m.version for mid, m in by_id.items()}
         # A measure can change without its problem's row changing (same rollup, same second).
         moved_any = any(parse_id(c.values.get("measure_version")) != versions.get(
             parse_id(c.values.get("measure_id")) or 0, -2) for c in group.rows
@@ -130,7 +137,6 @@ class RoundTripDiff:
         problem_changes = self._problem_changes(first, stored, seen)
         if problem_changes:
             self._add(group.sheet, first.row, stored, None, problem_changes, stale)
-        by_id = {m.id: m for m in stored.measures}
         for cells in group.rows:
             mid = parse_id(cells.values.get("measure_id"))
             if mid == -1:

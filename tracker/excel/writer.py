@@ -26,6 +26,7 @@ from tracker.excel.layout import (
 from tracker.excel.styles import LedgerStyles
 from tracker.excel.writer_stream import StreamSheet
 from tracker.summary import cn_date
+from tracker.text import clean_text
 
 HEADER_ROW = 3  # title on 1, 填报单位/填报日期 on 2
 FOOTER_TEXT = "第 &P 页 共 &N 页"
@@ -35,8 +36,11 @@ PAPER_A4 = "9"  # ECMA-376 paper size code
 
 def text_cell(ws: Any, value: str, style: Any) -> WriteOnlyCell:
     """A styled cell that is always text: user text starting with = + - @ never becomes a
-    formula (and #N/A never an error value)."""
+    formula (and #N/A never an error value); control characters, which no .xlsx can hold
+    (lxml refuses the whole file), are removed."""
     cell = WriteOnlyCell(ws)
+    if value and not value.isprintable():  # printable text has nothing to clean (the usual case)
+        value = clean_text(value)
     cell._value = value if value else None
     cell.data_type = "s"
     if style is not None:

@@ -37,6 +37,7 @@ from tracker.services.records import (
 ProgressFn = Callable[[int, int, str], None]
 Resolutions = Mapping[str, str] | str | None  # per RowUpdate.key, or one choice for all
 PROGRESS_EVERY = 250
+CHUNK = 900  # ids per IN (...): under SQLite's 999 bound parameters
 
 
 @dataclass(frozen=True)
@@ -117,15 +118,8 @@ class _Updater:
         self.changes = 0
 
     def problem(self, p: Problem, u: RowUpdate) -> None:
-        if u.seen_problem_version is not None and p.version != u.seen_problem_version:
-            raise ConflictError("台账在检查文件之后又被修改了（另一个窗口或他人），为免覆盖，"
-                                "本次导入没有保存。请重新检查文件后再导入。")
-        m = None
-        if u.measure_id is not None:
-            m = get_measure_obj(self.s, u.measure_id)
-            if m.problem_id != p.id or m.version != u.seen_measure_version:
-                raise ConflictError("台账在检查文件之后又被修改了，为免覆盖，本次导入没有保存。"
-                                    "请重新检查文件后再导入。")
+        """Apply one row's changes (versions were checked once, before anything changed)."""
+        m = get_measure_obj(self.s, u.measure_id) if u.measure_id is not None else None
         for c in u.changes:
             if c.entity == "problem":
                 self._problem_field(p, c.field, c.value)
@@ -178,6 +172,35 @@ class _Updater:
             _add_note(self.s, m, note, p.id)
 
 
+def _check_versions(s: Session, updates: list[RowUpdate]) -> None:
+    """Every problem and measure the updates touch is still as the plan saw it. Checked once,
+    before any change: the import's own writes (a note flushed for one row, a unit created
+    for another) move the versions of the very problems it is updating."""
+    problems: dict[int, int] = {}
+    measures: dict[int, tuple[int, int | None]] = {}
+    for u in updates:
+        if u.recreate is not None:
+            continue
+        if u.seen_problem_version is not None:
+            problems[u.problem_id] = u.seen_problem_version
+        if u.measure_id is not None:
+            measures[u.measure_id] = (u.problem_id, u.seen_measure_version)
+    now_p: dict[int, int] = {}
+    now_m: dict[int, tuple[int, int | None]] = {}
+    pids, mids = sorted(problems), sorted(measures)
+    for start in range(0, max(len(pids), len(mids)), CHUNK):
+        chunk = pids[start:start + CHUNK]
+        now_p.update((i, v) for i, v in s.execute(
+            select(Problem.id, Problem.version).where(Problem.id.in_(chunk))))
+        chunk = mids[start:start + CHUNK]
+        now_m.update((i, (p, v)) for i, p, v in s.execute(
+            select(Measure.id, Measure.problem_id, Measure.version).where(Measure.id.in_(chunk))))
+    if any(now_p.get(i) != v for i, v in problems.items()) or any(
+            now_m.get(i) != pv for i, pv in measures.items()):
+        raise ConflictError("台账在检查文件之后又被修改了（另一个窗口或他人），为免覆盖，"
+                            "本次导入没有保存。请重新检查文件后再导入。")
+
+
 def apply_plan(
     ledger: Ledger, plan: ImportPlan, resolutions: Resolutions = None,
     progress: ProgressFn | None = None, today: dt.date | None = None,
@@ -201,6 +224,7 @@ def apply_plan(
             progress(done, total, text)
 
     with ledger.write() as s:
+        _check_versions(s, taken)
         mark = s.scalar(select(func.max(ChangeLog.id))) or 0
         planned_sources, source_ids, sources_created = _sources(s, plan)
         writer = BulkProblemWriter(s, today)

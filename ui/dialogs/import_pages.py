@@ -69,6 +69,10 @@ class FilePage(QWizardPage):
         self.blank_box = QCheckBox(self.tr("“存在问题”为空且未合并的行，并入上一个问题（默认作为错误列出）"),
                                    self)
         self.blank_box.toggled.connect(lambda on: setattr(self.state, "blank_continues", on))
+        self.as_new_box = QCheckBox(self.tr("全部作为新问题导入（不按文件中隐藏的编号更新原有问题；"
+                                            "用于从另一个台账导出的文件）"), self)
+        self.as_new_box.setEnabled(False)  # only for files this app exported
+        self.as_new_box.toggled.connect(self._as_new_toggled)
 
         row = QHBoxLayout()
         row.addWidget(self.path_edit, 1)
@@ -78,6 +82,7 @@ class FilePage(QWizardPage):
         form.addRow(self.tr("工作表："), self.sheet_combo)
         form.addRow(self.tr("问题来源："), self.source_edit)
         form.addRow("", self.blank_box)
+        form.addRow("", self.as_new_box)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.status)
@@ -116,8 +121,17 @@ class FilePage(QWizardPage):
         self._task = run_in_background(work, self._opened, self._failed, self,
                                        self.tr("正在读取 Excel 文件…"))
 
+    def _as_new_toggled(self, on: bool) -> None:
+        self.state.as_new = on
+        self._sheet_changed()
+
     def _opened(self, result: Any) -> None:
         self.state.book, self.state.guesses = result
+        exported = any(g.mapping is not None and g.mapping.is_round_trip
+                       for g in self.state.guesses)
+        self.as_new_box.setEnabled(exported)
+        if not exported:
+            self.as_new_box.setChecked(False)
         ledgers = [g for g in self.state.guesses if g.is_ledger]
         self.sheet_combo.blockSignals(True)
         if len(ledgers) > 1 or not ledgers:
@@ -150,7 +164,9 @@ class FilePage(QWizardPage):
             if g.meta.fill_date:
                 d = g.meta.fill_date
                 line += self.tr("，填报日期 {y}年{m}月{d}日").format(y=d.year, m=d.month, d=d.day)
-            if g.mapping.is_round_trip:
+            if g.mapping.is_round_trip and self.state.as_new:
+                line += self.tr("（本程序导出的台账，将全部作为新问题导入）")
+            elif g.mapping.is_round_trip:
                 line += self.tr("（本程序导出的台账，将按编号更新原有问题）")
             lines.append(line)
         if not self.state.chosen() and self.state.book is not None:

@@ -28,6 +28,7 @@ class ImportState:
     mappings: dict[str, ColumnMapping] = field(default_factory=dict)
     source: str = ""
     blank_continues: bool = False
+    as_new: bool = False  # an exported file's rows become new problems (its ids ignored)
     corrections: dict[tuple[str, int, int], str] = field(default_factory=dict)
     plan: ImportPlan | None = None
     choices: dict[str, str] = field(default_factory=dict)
@@ -61,4 +62,5 @@ class ImportState:
         mappings = {g.name: m for g in self.chosen() if (m := self.mapping(g.name)) is not None}
         return ImportOptions(
             sheet=self.sheet or None, source=self.source.strip() or None, mappings=mappings,
-            corrections=dict(self.corrections), blank_continues=self.blank_continues)
+            corrections=dict(self.corrections), blank_continues=self.blank_continues,
+            as_new=self.as_new)
