@@ -13,7 +13,7 @@ from sqlalchemy import update
 
 from tests.core.test_roundtrip_excel import OPTIONS, TODAY, edit, export, small  # noqa: F401
 from tracker.db.engine import Ledger, open_ledger
-from tracker.db.orm import Problem
+from tracker.db.orm import ChangeLog
 from tracker.domain import MeasureInput, ProblemInput, Status
 from tracker.errors import ImportRejected
 from tracker.excel.export_options import MARKER_SHEET
@@ -198,7 +198,8 @@ def test_an_older_file_treats_problems_created_after_its_export_time_as_others(
                                            measures=(MeasureInput("清退费用"),)))
     later = dt.datetime.now().replace(microsecond=0) + dt.timedelta(minutes=5)
     with small.write() as s:  # made five minutes after the export (the file says seconds only)
-        s.execute(update(Problem).where(Problem.id == c.id).values(created_at=later))
+        s.execute(update(ChangeLog).where(ChangeLog.entity == "problem",
+                                          ChangeLog.entity_id == c.id).values(at=later))
     plan = build_plan(small, sent, OPTIONS)
     (conflict,) = plan.conflicts
     assert conflict.recreate is not None and conflict.recreate.data.description == "监控存在盲区"

@@ -9,10 +9,10 @@ import os
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from tracker.db.engine import Ledger
-from tracker.db.orm import ChangeLog, LedgerSetting, Measure, Problem
+from tracker.db.orm import ChangeLog, LedgerSetting
 from tracker.errors import TrackerError
 from tracker.services.reference import get_setting
 
@@ -69,20 +69,21 @@ def history_mark(ledger: Ledger) -> int:
 
 
 def new_since(ledger: Ledger, mark: int | None, exported_at: dt.datetime | None) -> NewSince:
-    """Problems and measures created after an export. With the export's history mark this is
-    exact (every create is recorded; an undone delete is a "restore", not a create). Older
-    files carry only the export time, whole seconds, so a record made in that same second
-    cannot be told apart and counts as the file's own."""
+    """Problems and measures created after an export, by their recorded creation: after the
+    export's history mark (exact, even within the export's second), or later than its time
+    (older files have no mark; and a ledger restored from an older backup reuses history
+    ids). Every way of creating one records a create; an undone delete is a "restore", so
+    it stays the file's record."""
+    after = []
+    if mark is not None:
+        after.append(ChangeLog.id > mark)
+    if exported_at is not None:
+        after.append(ChangeLog.at > exported_at)
+    if not after:
+        return NewSince()
     with ledger.read() as s:
-        if mark is not None:
-            q = select(ChangeLog.entity, ChangeLog.entity_id).where(
-                ChangeLog.id > mark, ChangeLog.action == "create",
-                ChangeLog.entity.in_(("problem", "measure")))
-            rows = s.execute(q).all()
-            return NewSince(frozenset(i for e, i in rows if e == "problem"),
-                            frozenset(i for e, i in rows if e == "measure"))
-        if exported_at is None:
-            return NewSince()
-        return NewSince(
-            frozenset(s.scalars(select(Problem.id).where(Problem.created_at > exported_at))),
-            frozenset(s.scalars(select(Measure.id).where(Measure.created_at > exported_at))))
+        rows = s.execute(select(ChangeLog.entity, ChangeLog.entity_id).where(
+            or_(*after), ChangeLog.action == "create",
+            ChangeLog.entity.in_(("problem", "measure")))).all()
+    return NewSince(frozenset(i for e, i in rows if e == "problem"),
+                    frozenset(i for e, i in rows if e == "measure"))
