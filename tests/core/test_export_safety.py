@@ -155,3 +155,13 @@ def test_characters_excel_counts_twice_count_twice_against_the_cell_limit(
     with pytest.raises(CellTooLongError) as err:
         export_ledger(ledger, tmp_path / "u.xlsx", options=OPTIONS)
     assert "32768个字符" in err.value.message
+
+
+def test_a_unit_typed_with_a_control_character_exports_that_units_ledger(
+        ledger: Ledger, tmp_path: Path) -> None:
+    create_problem(ledger, ProblemInput(description="学位紧张", lead_unit="市教育局",
+                                        measures=(MeasureInput("新建学校"),)))
+    path = tmp_path / "unit.xlsx"
+    result = export_ledger(ledger, path, ProblemFilter(unit="市教育局\x0b"), OPTIONS)
+    assert result.problems == 1 and result.sheets == ("市教育局", "统计")
+    assert open_sheet(path)["A1"].value == "问题整改台账（市教育局）"

@@ -43,6 +43,7 @@ from tracker.excel.writer import LedgerSheetWriter, number_cell, text_cell
 from tracker.excel.writer_stream import StreamSheet
 from tracker.services.identity import history_mark, ledger_identity
 from tracker.summary import ledger_summary, sentence, unit_counts
+from tracker.text import clean_text
 
 ProgressFn = Callable[[int, int, str], None]
 MAIN_SHEET = "台账"
@@ -83,7 +84,7 @@ def default_title(ledger: Ledger, flt: ProblemFilter, org: str = "") -> str:
 
 def sheet_name(name: str, taken: set[str]) -> str:
     """A legal, unused sheet name: no []:*?/\\, at most 31 characters, unique."""
-    base = _BAD_SHEET_CHARS.sub("", name).strip("' ") or "单位"
+    base = _BAD_SHEET_CHARS.sub("", clean_text(name)).strip("' \n\t") or "单位"
     candidate, n = base[:31], 1
     while candidate.lower() in {t.lower() for t in taken}:
         n += 1
@@ -157,7 +158,8 @@ def export_ledger(
     # newer than the file (a conflict to decide), never the other way round.
     ledger_id, mark = ledger_identity(ledger), history_mark(ledger)
     day = options.day
-    flt = replace(flt, as_of=flt.as_of or day)
+    # A unit typed with a stray control character names the unit it is cleaned to, as stored.
+    flt = replace(flt, as_of=flt.as_of or day, unit=clean_text(flt.unit).strip() or None)
     title = options.title.strip() or default_title(ledger, flt, options.org)
     taken = {STATS_SHEET, MARKER_SHEET}
     sheets = [_Sheet(sheet_name(flt.unit or MAIN_SHEET, taken), title,

@@ -25,6 +25,7 @@ from tracker.excel.writer_stream import StreamSheet
 from tracker.services.queries import list_problems
 from tracker.services.reference import list_units
 from tracker.summary import cn_date
+from tracker.text import clean_text
 
 DUE_SOON_DAYS = 30
 HEADERS = ("序号", "问题来源", "存在问题", "整改措施", "整改时限", "完成情况", "时限提示",
@@ -105,7 +106,7 @@ def export_reminder(
     progress: Callable[[int, int, str], None] | None = None,
 ) -> ReminderResult:
     """Write the 催办单 for ``unit`` to ``path`` (.xlsx)."""
-    unit = unit.strip()
+    unit = clean_text(unit).strip()
     if not unit:
         raise ValidationError("请选择要催办的单位。", "unit")
     if unit not in {u.name for u in list_units(ledger)}:
