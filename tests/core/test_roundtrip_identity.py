@@ -50,7 +50,7 @@ def test_a_problem_cell_and_two_measure_rows_of_one_problem_import_without_a_fal
         small: Ledger, tmp_path: Path) -> None:
     m1, m2 = get_problem(small, 1).measures
     edited = edit(export(small, tmp_path / "a.xlsx"), tmp_path / "b.xlsx", **{
-        f"m{m1.id}": {"责任人": "李明", "整改进展": "2026年11月10日：编制已核定"},
+        f"m{m1.id}": {"责任领导": "李明", "整改进展": "2026年11月10日：编制已核定"},
         f"m{m2.id}": {"完成情况": "已完成"}})
     plan = build_plan(small, edited, OPTIONS)
     assert plan.errors == [] and plan.conflicts == []
@@ -61,7 +61,7 @@ def test_a_problem_cell_and_two_measure_rows_of_one_problem_import_without_a_fal
     assert result.sources_created == () and "新建问题来源" not in plan.summary()
     assert [s.title for s in list_sources(small)] == []  # a return files nothing anew
     after = get_problem(small, 1)
-    assert after.owner == "李明"
+    assert after.leader == "李明"
     assert [n.text for n in after.measures[0].notes] == ["编制已核定"]
     assert after.measures[1].status is Status.DONE
 

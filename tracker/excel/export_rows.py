@@ -99,8 +99,7 @@ def _problem_cells(problem: ProblemRow, number: int) -> dict[str, str]:
     return {
         "number": str(number), "source": problem.source, "category": problem.category,
         "description": problem.description, "goal": problem.goal,
-        "co_units": problem.co_units, "leader": problem.leader, "owner": problem.owner,
-        "remarks": problem.remarks,
+        "leader": problem.leader, "remarks": problem.remarks,
     }
 
 
@@ -109,11 +108,14 @@ def _measure_cells(problem: ProblemRow, m: MeasureRow | None, as_of: dt.date) ->
         overdue = problem.is_overdue(as_of)
         return {
             "measure": "", "lead_unit": problem.lead_unit, "progress": "",
+            "co_units": problem.co_units, "owner": problem.owner,
             "deadline": deadline_words(problem.deadline, problem.deadline_text),
             "status": status_words(problem.status, overdue),
         }
     return {
         "measure": m.text, "lead_unit": m.lead_unit or problem.lead_unit,
+        # Each measure answers for itself; an empty one falls back to the problem's.
+        "co_units": m.co_units or problem.co_units, "owner": m.owner or problem.owner,
         "deadline": deadline_words(m.deadline, m.deadline_text),
         "progress": progress_words(m.notes),
         "status": status_words(m.status, m.is_overdue(as_of)),

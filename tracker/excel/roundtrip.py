@@ -20,6 +20,7 @@ from tracker.excel.roundtrip_seen import SeenMeasure, SeenProblem, current_view
 
 PROBLEM_FIELDS = {"description": "存在问题", "category": "问题类别", "goal": "整改目标",
                   "co_units": "配合单位", "leader": "责任领导", "owner": "责任人", "remarks": "备注"}
+MEASURE_PEOPLE = ("owner", "co_units")  # problem columns a measure row may override
 KEEP_LEDGER, TAKE_FILE = "keep-ledger", "take-file"
 SeenFor = Callable[[ProblemRow, bool], SeenProblem]  # (problem, changed since export) -> seen
 RESOLUTIONS = (KEEP_LEDGER, TAKE_FILE)
@@ -134,7 +135,8 @@ class RoundTripDiff:
             parse_id(c.values.get("measure_id")) or 0, -2) for c in group.rows
             if parse_id(c.values.get("measure_id")) in versions)
         seen = self.seen_for(stored, stale or moved_any)
-        problem_changes = self._problem_changes(first, stored, seen)
+        per_measure = self._per_measure(group)
+        problem_changes = self._problem_changes(first, stored, seen, per_measure)
         if problem_changes:
             self._add(group.sheet, first.row, stored, None, problem_changes, stale)
         for cells in group.rows:
@@ -147,7 +149,7 @@ class RoundTripDiff:
                 self._new_measure(cells, stored, mid)
                 continue
             m = by_id[mid]
-            changes = self._measure_changes(cells, stored, m, seen.measures[mid])
+            changes = self._measure_changes(cells, stored, m, seen.measures[mid], per_measure)
             if changes:
                 moved = parse_id(cells.values.get("measure_version")) != m.version
                 self._add(group.sheet, cells.row, stored, m, changes, stale or moved)
@@ -159,41 +161,62 @@ class RoundTripDiff:
                                       p.version, m.version if m else None, conflict,
                                       None, *_after(p, m, changes)))
 
-    def _problem_changes(self, cells: RowCells, p: ProblemRow, seen: SeenProblem
-                         ) -> list[FieldChange]:
+    def _per_measure(self, group: RowGroup) -> frozenset[str]:
+        """责任人 / 配合单位 columns the file holds per measure row. Files exported before they
+        became measure cells merge them over the problem: there they stay the problem's."""
+        out = set()
+        for fld in MEASURE_PEOPLE:
+            merged = any(fld not in c.own and cell_text(c.values.get(fld)).strip()
+                         for c in group.rows[1:])
+            if self.reader.has(fld) and not merged:
+                out.add(fld)
+        return frozenset(out)
+
+    def _problem_changes(self, cells: RowCells, p: ProblemRow, seen: SeenProblem,
+                         per_measure: frozenset[str] = frozenset()) -> list[FieldChange]:
         out = []
         for fld, label in PROBLEM_FIELDS.items():
-            if not self.reader.has(fld):
+            if not self.reader.has(fld) or fld in per_measure:
                 continue
             new = self.reader.text(cells, fld)
             if fld == "description" and not new:
                 self.reader.finding(cells.row, fld, "“存在问题”不能为空。")
                 continue
             was = seen.fields[fld]
-            if new != was.strip():
+            # The ledger already holding the file's value is no change (a file applied twice).
+            if new != was.strip() and new != str(getattr(p, fld) or "").strip():
                 out.append(FieldChange("problem", fld, label, getattr(p, fld), new, new, was))
         return out
 
     def _measure_changes(self, cells: RowCells, p: ProblemRow, m: MeasureRow,
-                         seen: SeenMeasure) -> list[FieldChange]:
+                         seen: SeenMeasure, per_measure: frozenset[str] = frozenset()
+                         ) -> list[FieldChange]:
         r = self.reader
         out: list[FieldChange] = []
+        # Each test also skips a value the ledger already holds: re-importing a file that was
+        # applied before changes nothing and conflicts with nothing.
         if r.has("measure"):
             text = r.text(cells, "measure")
-            if text and text != seen.text.strip():
+            if text and text != seen.text.strip() and text != m.text.strip():
                 out.append(FieldChange("measure", "text", "整改措施", m.text, text, text,
                                        seen.text))
         if r.has("lead_unit"):
             unit = r.text(cells, "lead_unit")
-            if unit and unit != seen.lead_unit:
-                out.append(FieldChange("measure", "lead_unit", "牵头单位",
-                                       m.lead_unit or p.lead_unit, unit, unit, seen.lead_unit))
+            now = m.lead_unit or p.lead_unit
+            if unit and unit != seen.lead_unit and unit != now:
+                out.append(FieldChange("measure", "lead_unit", "牵头单位", now, unit, unit,
+                                       seen.lead_unit))
+        for fld in sorted(per_measure):
+            value = r.text(cells, fld)
+            was, now = getattr(seen, fld), getattr(m, fld) or getattr(p, fld)
+            if value and value != was.strip() and value != now.strip():
+                out.append(FieldChange("measure", fld, PROBLEM_FIELDS[fld], now, value, value, was))
         if r.has("deadline"):
             out += self._deadline_change(cells, m, seen)
         extra = ""
         if r.has("status"):
             status, extra = r.status(cells)
-            if status is not None and status is not seen.status:
+            if status is not None and status is not seen.status and status is not m.status:
                 out.append(FieldChange("measure", "status", "完成情况", m.status.label,
                                        status.label, status, seen.status.label))
         if r.has("progress"):
@@ -209,10 +232,12 @@ class RoundTripDiff:
         value = cells.values.get("deadline")
         text = cell_text(value).strip()
         was = deadline_words(seen.deadline, seen.deadline_text)
-        if not text or text == was or text == seen.deadline_text.strip():
+        now = deadline_words(m.deadline, m.deadline_text)
+        if not text or text in (was, now, seen.deadline_text.strip(), m.deadline_text.strip()):
             return []
         d = self.reader.deadline(cells)
-        if d is None or (d.date, d.kind) == (seen.deadline, seen.deadline_kind):
+        if d is None or (d.date, d.kind) in ((seen.deadline, seen.deadline_kind),
+                                             (m.deadline, m.deadline_kind)):
             return []
         return [FieldChange("measure", "deadline", "整改时限", deadline_words(m.deadline,
                             m.deadline_text), _deadline_text(d), d, was)]

@@ -25,6 +25,8 @@ class SeenMeasure:
     deadline_kind: DeadlineKind
     deadline_text: str
     status: Status
+    owner: str = ""  # 责任人 as the ledger showed it: the measure's, else the problem's
+    co_units: str = ""  # 配合单位, likewise
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,8 @@ def current_view(p: ProblemRow) -> SeenProblem:
     fields = {f: getattr(p, f) for f in PROBLEM_TEXT}
     fields["category"] = p.category
     measures = {m.id: SeenMeasure(m.text, m.lead_unit or p.lead_unit, m.deadline,
-                                  m.deadline_kind, m.deadline_text, m.status)
+                                  m.deadline_kind, m.deadline_text, m.status,
+                                  m.owner or p.owner, m.co_units or p.co_units)
                 for m in p.measures}
     return SeenProblem(fields, measures)
 
@@ -90,6 +93,8 @@ class ExportHistory:
                 deadline_kind=cur.deadline_kind if kind is None else DeadlineKind(kind),
                 deadline_text=_or(before("measure", m.id, "deadline_text"), cur.deadline_text),
                 status=cur.status if status is None else Status(status),
+                owner=_or(before("measure", m.id, "owner"), m.owner) or fields["owner"],
+                co_units=_or(before("measure", m.id, "co_units"), m.co_units) or fields["co_units"],
             )
         return SeenProblem(fields, measures)
 

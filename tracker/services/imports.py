@@ -150,6 +150,9 @@ class _Updater:
             d: Deadline = value
             assign(self.s, m, "measure", p.id, deadline=d.date, deadline_kind=d.kind.value,
                    deadline_text=d.text)
+        elif fld in ("owner", "co_units"):
+            label = "责任人" if fld == "owner" else "配合单位"
+            assign(self.s, m, "measure", p.id, **{fld: checked_text(value, fld, label).strip()})
         elif fld == "status":
             st: Status = value
             done = None if st.is_open else (m.done_on or self.today)
