@@ -25,6 +25,8 @@ from tracker.excel.import_rows import ERROR, WARNING, Finding, RowCells, RowGrou
 from tracker.services.records import MAX_TEXT
 
 PROBLEM_TEXT_FIELDS = ("description", "goal", "co_units", "leader", "owner", "remarks")
+# Problem-level columns whose differing values across a problem's rows are all kept.
+JOINED_FIELDS = ("goal", "leader", "remarks")
 
 
 @dataclass(frozen=True)
@@ -158,11 +160,28 @@ class ValueReader:
         )
         return PlannedMeasure(cells.row, data, notes)
 
+    def _joined(self, group: RowGroup, fld: str, first: str) -> str:
+        """A problem-level column filled per row: every distinct value is kept, joined with
+        "；" (备注 silently; 整改目标 / 责任领导 with a warning, since one was expected)."""
+        parts = [first] if first else []
+        for cells in group.rows[1:]:
+            text = self.text(cells, fld) if fld in cells.own else ""
+            if not text or text in parts:
+                continue
+            parts.append(text)
+            if fld != "remarks":
+                label = self.mapping.headers.get(self.mapping.columns.get(fld, 0), fld)
+                self.finding(cells.row, fld, f"同一问题各行的“{label}”不同，已合并为“{'；'.join(parts)[:60]}”，"
+                             "请核对。", WARNING, text)
+        return "；".join(parts)
+
     def problem(self, group: RowGroup, source: tuple[str, int | None]) -> PlannedProblem:
         """The problem a group of rows describes, with one measure per row that has one."""
         first = group.first
         before = len(self.findings)
         values = {f: self.text(first, f) for f in PROBLEM_TEXT_FIELDS}
+        for fld in JOINED_FIELDS:
+            values[fld] = self._joined(group, fld, values[fld])
         category = self.text(first, "category") or first.category
         data = ProblemInput(
             description=values["description"], category=category, goal=values["goal"],
