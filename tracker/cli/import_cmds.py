@@ -22,6 +22,7 @@ KEEP_LEDGER, TAKE_FILE = "keep-ledger", "take-file"
 RESOLUTIONS = (KEEP_LEDGER, TAKE_FILE)
 
 EXIT_CONFLICT = 1
+EXIT_DUPLICATES = 1
 
 
 def register(sub: Any) -> None:
@@ -39,6 +40,8 @@ def register(sub: Any) -> None:
     p.add_argument("--as-new", action="store_true",
                    help="本程序导出的台账（例如从另一个台账导出的）也全部作为新问题导入，"
                         "不按隐藏的问题ID更新原有问题")
+    p.add_argument("--allow-duplicates", action="store_true",
+                   help="文件中的问题台账里都已有（像是重复导入）时仍然导入")
     p.set_defaults(func=cmd_import_excel)
 
 
@@ -88,6 +91,11 @@ def _run(args: argparse.Namespace, ledger: Ledger) -> int:
     if args.dry_run:
         print("（--dry-run：未写入台账）")
         return 0
+    if plan.all_duplicates and not args.allow_duplicates:
+        print(f"rectify: 文件中的 {len(plan.problems)} 个问题台账里都已经有了（见上方提醒），"
+              "像是同一份台账重复导入。没有导入任何内容。确要再导入一遍，请加 --allow-duplicates "
+              "后重新运行。", file=sys.stderr)
+        return EXIT_DUPLICATES
     waiting = unresolved(plan, args.resolve)
     if waiting:
         print(f"rectify: 有 {len(waiting)} 处内容在导出后已在台账中修改过，文件里也改了（见上方【冲突】）。"

@@ -18,6 +18,7 @@ from tracker.domain import ProblemFilter, ProblemRow, SourceKind
 from tracker.errors import CellProblem, ImportRejected
 from tracker.excel.cells import MergeMap
 from tracker.excel.header_detect import ColumnMapping, SheetMeta, detect_header, detect_meta
+from tracker.excel.import_duplicates import duplicate_findings
 from tracker.excel.import_marker import ExportMarker
 from tracker.excel.import_rows import ERROR, WARNING, Finding, RowGroup, SheetWalker
 from tracker.excel.import_values import PlannedProblem, ValueReader
@@ -86,6 +87,12 @@ class ImportPlan:
     new_units: tuple[str, ...]
     updates: tuple[RowUpdate, ...]
     findings: tuple[Finding, ...]
+    duplicates: int = 0  # new problems whose text is already in the ledger
+
+    @property
+    def all_duplicates(self) -> bool:
+        """True when every new problem of the file is already in the ledger (imported before)."""
+        return bool(self.problems) and self.duplicates >= len(self.problems)
 
     @property
     def errors(self) -> list[Finding]:
@@ -368,6 +375,9 @@ def _build(ledger: Ledger, book: WorkbookData, options: ImportOptions,
         planner.findings += reader.findings
     updates, dup_findings = merge_duplicates(updates)
     planner.findings += dup_findings
+    desc_col = {r.name: r.mapping.letter("description") for r in reports if r.mapping}
+    repeated = duplicate_findings(ledger, problems, desc_col)
+    planner.findings += repeated
     counts = {s.id: s.problem_count for s in planner.existing_sources}
     # Only sources something is filed under: a return that only updates creates none.
     used = {p.source for p in problems} | {u.recreate.source for u in updates if u.recreate}
@@ -390,4 +400,4 @@ def _build(ledger: Ledger, book: WorkbookData, options: ImportOptions,
                                                        else -1, f.row, f.column))
     return ImportPlan(book.path, tuple(reports), tuple(problems),
                       tuple(sources[k] for k in sources), tuple(wanted), tuple(updates),
-                      tuple(findings))
+                      tuple(findings), len(repeated))

@@ -89,6 +89,12 @@ class CheckPage(QWizardPage):
         self.setButtonText(QWizard.WizardButton.NextButton, self.tr("导入"))
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
+        # Importing the same hand-made ledger twice doubles every problem: say it loudly.
+        self.duplicates_note = QLabel(self)
+        self.duplicates_note.setWordWrap(True)
+        self.duplicates_note.setStyleSheet(
+            "color: #b3261e; font-weight: bold; border: 1px solid #b3261e; padding: 6px;")
+        self.duplicates_note.hide()
         self.preview = PreviewModel(self)
         self.errors = ErrorsModel(self)
         self.conflicts = ConflictsModel(self)
@@ -114,6 +120,7 @@ class CheckPage(QWizardPage):
                                                   "请逐条选择保留哪一方。"), self),
                                    self.conflicts_view, [keep, take]), "")
         layout = QVBoxLayout(self)
+        layout.addWidget(self.duplicates_note)
         layout.addWidget(self.summary)
         layout.addWidget(self.tabs, 1)
         self._update_tabs()
@@ -169,8 +176,22 @@ class CheckPage(QWizardPage):
             self.summary.setStyleSheet("")
             self.tabs.setCurrentIndex(TAB_CONFLICTS if plan.conflicts else TAB_PREVIEW)
         self.summary.setText(text)
+        self._show_duplicates(plan)
         self._update_tabs()
         self.completeChanged.emit()
+
+    def _show_duplicates(self, plan: Any) -> None:
+        if plan.errors or not plan.duplicates:
+            self.duplicates_note.hide()
+            return
+        if plan.all_duplicates:
+            text = self.tr("注意：文件中的 {n} 个问题台账里都已经有了，像是同一份台账重复导入。"
+                           "确要再导入一遍，才点“导入”。").format(n=len(plan.problems))
+        else:
+            text = self.tr("注意：其中 {n} 个问题台账里已有相同的，可能是重复导入，"
+                           "请核对预览中的黄色行。").format(n=plan.duplicates)
+        self.duplicates_note.setText(text)
+        self.duplicates_note.show()
 
     def _failed(self, exc: BaseException) -> None:
         self._busy = False
