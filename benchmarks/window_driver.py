@@ -194,6 +194,7 @@ def real(db: str, full: bool) -> dict[str, float]:
                 return
             QThreadPool.globalInstance().waitForDone(60_000)
             app = app_module.QApplication.instance()
+            assert app is not None
             app.processEvents()
             # Scroll through the table as a clerk would: the page cache fills and empties.
             bar = self.table.verticalScrollBar()
@@ -212,7 +213,7 @@ def real(db: str, full: bool) -> dict[str, float]:
             stamp["rss_mb"] = _maxrss_mb()
             self.close()
 
-    ui.main_window.MainWindow = Stamped  # run() imports it from the module when it needs it
+    ui.main_window.MainWindow = Stamped  # type: ignore[misc]  # run() imports it from the module when it needs it
     code = app_module.run(db)
     if code != 0:
         raise SystemExit(f"rectify exited with {code}")

@@ -98,7 +98,9 @@ def search_texts(ledger: Ledger) -> dict[int, str]:
     with ledger.read() as s:
         result = s.connection().execute(select(Problem.id, Problem.search_text))
         try:
-            return dict(result.cursor.fetchall())  # type: ignore[union-attr]
+            # Straight from the cursor: no list of 100,000 tuples alongside the dict.
+            rows: Iterable[tuple[int, str]] = result.cursor  # type: ignore[assignment]
+            return dict(rows)
         finally:
             result.close()
 

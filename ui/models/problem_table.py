@@ -219,6 +219,8 @@ class ProblemTableModel(QAbstractTableModel):
         def done(result: object) -> None:
             if gen != self._data_generation or ledger is not self._ledger:
                 return  # the ledger changed meanwhile: the next load prepares again
+            texts: dict[int, str] | None
+            base: list[int] | None
             texts, base = result  # type: ignore[misc]
             if texts is not None:
                 self._texts = (gen, texts)
