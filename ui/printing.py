@@ -42,7 +42,7 @@ from tracker.excel.export_options import (
     check_columns,
 )
 from tracker.excel.export_rows import LedgerBlock, build_block
-from tracker.excel.layout import fit_widths
+from tracker.excel.layout import HEADER_SPARE, fit_widths
 from tracker.excel.styles import CENTRED_KEYS, HEADER_FILL, OVERDUE_FILL, OVERDUE_FONT, STATUS_FILLS
 from tracker.services.queries import count_problems
 from tracker.services.reference import get_setting
@@ -93,7 +93,8 @@ def load_job(
     cols = check_columns(columns)
     org = get_setting(ledger, ORG_SETTING) if org is None else org
     job = PrintJob(title.strip() or default_title(ledger, flt, org), org, day, cols,
-                   fit_widths(cols, column_extents(ledger, flt, day), 10.0))
+                   fit_widths(cols, column_extents(ledger, flt, day), 10.0,
+                              header_spare=HEADER_SPARE))
     selection = select_problems(ledger, flt)
     for n, problem in enumerate(iter_problems(ledger, selection), start=1):
         job.blocks.append(build_block(problem, n, cols, day, flt.unit))

@@ -67,7 +67,8 @@ def column_extents(ledger: Ledger, flt: ProblemFilter, as_of: dt.date) -> dict[s
         ).one()
         m = s.execute(
             select(func.max(func.length(Unit.name)), func.max(func.length(Measure.deadline_text)),
-                   func.max(func.length(Measure.deadline)))
+                   func.max(func.length(Measure.deadline)), func.max(func.length(Measure.co_units)),
+                   func.max(func.length(Measure.owner)))
             .select_from(Measure).outerjoin(Unit, Measure.lead_unit_id == Unit.id)
             .where(Measure.problem_id.in_(ids))
         ).one()
@@ -80,9 +81,9 @@ def column_extents(ledger: Ledger, flt: ProblemFilter, as_of: dt.date) -> dict[s
         "source": 2 * int(p[1] or 0),
         "category": 2 * int(p[2] or 0),
         "lead_unit": 2 * max(int(p[3] or 0), int(m[0] or 0)),
-        "co_units": 2 * int(p[4] or 0),
+        "co_units": 2 * max(int(p[4] or 0), int(m[3] or 0)),  # measures have their own
         "leader": 2 * int(p[5] or 0),
-        "owner": 2 * int(p[6] or 0),
+        "owner": 2 * max(int(p[6] or 0), int(m[4] or 0)),
         "remarks": 2 * int(p[7] or 0),
         "deadline": max(2 * max(int(p[8] or 0), int(m[1] or 0)), dated),
         "status": 14 if overdue else 8,  # 整改中（逾期） / 长期坚持

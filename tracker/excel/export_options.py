@@ -37,9 +37,9 @@ COLUMNS: dict[str, Column] = {c.key: c for c in (
     Column("co_units", "配合单位", Level.MEASURE, 9, short=True),
     Column("leader", "责任领导", Level.PROBLEM, 8, short=True),
     Column("owner", "责任人", Level.MEASURE, 7, short=True),
-    Column("deadline", "整改时限", Level.MEASURE, 10.5, short=True),
+    Column("deadline", "整改时限", Level.MEASURE, 15, short=True),
     Column("progress", "整改进展", Level.MEASURE, 18),
-    Column("status", "完成情况", Level.MEASURE, 13.5, short=True),
+    Column("status", "完成情况", Level.MEASURE, 15, short=True),
     Column("remarks", "备注", Level.PROBLEM, 8, short=True),
 )}
 DEFAULT_COLUMNS: tuple[str, ...] = tuple(COLUMNS)

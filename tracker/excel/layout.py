@@ -18,7 +18,8 @@ PX_PER_PT = 96 / 72
 LINE_FACTOR = 1.4  # row height per line, in font sizes: CJK fonts need more than Latin ones
 ROW_PAD_PT = 5.0
 MAX_ROW_PT = 409.0  # Excel's limit for one row
-WRAP_SLACK = 0.92  # words and punctuation rules waste part of each wrapped line
+WRAP_SLACK = 0.92
+HEADER_SPARE = 2  # half-widths the PDF keeps free beside a two-character header  # words and punctuation rules waste part of each wrapped line
 
 # A4 landscape with 1 cm side margins holds about 136 units at 100 %. Fourteen columns need
 # more, so the sheet is laid out for 150 and printed "one page wide" at about 90 % (10 pt
@@ -72,23 +73,36 @@ def units_for(half_widths: int, font_pt: float) -> float:
 
 def fit_widths(
     columns: Sequence[Column], extents: Mapping[str, int], font_pt: float,
-    budget: float = PAGE_WIDTH_UNITS,
+    budget: float = PAGE_WIDTH_UNITS, header_spare: int = 0,
 ) -> list[float]:
     """Widths for ``columns``: short columns shrink to their longest value (never below the
     header); the long-text columns share what is left of the page width, and give way (down
     to MIN_LONG_UNITS) when the short ones already fill it."""
     widths: list[float] = []
     for col in columns:
-        least = units_for(text_width(col.header), font_pt + 0.5)
+        # The PDF (header_spare=HEADER_SPARE) paints a two-character header (序号, 备注) that
+        # is exactly as wide as its column one character per line: it needs spare.
+        head = text_width(col.header)
+        least = units_for(head + (header_spare if head <= 4 else 0), font_pt + 0.5)
         want = col.width
         if col.short and col.key in extents:
-            want = min(want, units_for(extents[col.key], font_pt))
+            # As wide as capacity() needs to keep the longest value on one line.
+            want = min(want, units_for(math.ceil(extents[col.key] / WRAP_SLACK), font_pt))
         widths.append(max(least, want))
     long_ = [i for i, c in enumerate(columns) if not c.short] or list(range(len(columns)))
     base = sum(widths[i] for i in long_)
     room = budget - (sum(widths) - base)  # what the long columns may take together
-    scale = max(room, MIN_LONG_UNITS * len(long_)) / base
-    for i in long_:
+    free = list(long_)
+    while True:  # a column held at the minimum leaves the others less room, not more
+        scale = max(room, MIN_LONG_UNITS * len(free)) / sum(widths[i] for i in free)
+        held = [i for i in free if widths[i] * scale < MIN_LONG_UNITS]
+        if not held or len(held) == len(free):
+            break
+        for i in held:
+            widths[i] = MIN_LONG_UNITS
+            free.remove(i)
+            room -= MIN_LONG_UNITS
+    for i in free:
         widths[i] = round(max(MIN_LONG_UNITS, widths[i] * scale), 1)
     return widths
 

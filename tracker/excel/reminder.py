@@ -30,7 +30,7 @@ from tracker.text import clean_text
 DUE_SOON_DAYS = 30
 HEADERS = ("序号", "问题来源", "存在问题", "整改措施", "整改时限", "完成情况", "时限提示",
            "最新整改进展（请填写）")
-WIDTHS = (4.5, 10.0, 20.0, 20.0, 10.5, 13.5, 9.0, 18.0)
+WIDTHS = (5.5, 10.0, 17.0, 16.0, 15.0, 15.0, 9.0, 18.0)  # 2026年11月30日 / 整改中（逾期） on one line
 MERGED = (True, True, True, False, False, False, False, False)
 CENTRED = (True, False, False, False, True, True, True, False)
 HEADER_ROW = 5
