@@ -85,11 +85,22 @@ def table(results: list[Result]) -> str:
     return "\n".join(lines)
 
 
+def _cpu_and_memory() -> str:
+    """CPU model and memory size where /proc tells them (Linux), else nothing."""
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in
+                   Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name"))
+        kib = int(Path("/proc/meminfo").read_text().split()[1])
+        return f"{cpu}, 内存 {kib / 2**20:.0f} GiB, "
+    except (OSError, StopIteration, ValueError, IndexError):
+        return ""
+
+
 def machine() -> str:
     """One line describing where the figures were taken."""
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    return (f"{platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} 核, "
-            f"运行开始时负载 {load:.2f}")
+    return (f"{platform.platform()}, Python {platform.python_version()}, {_cpu_and_memory()}"
+            f"{os.cpu_count()} 核, 运行开始时负载 {load:.2f}")
 
 
 def main(argv: list[str] | None = None) -> int:
