@@ -9,7 +9,6 @@ from typing import Any
 
 from tracker.cli.common import add_filter_args, filter_from, ledger_from, parse_day
 from tracker.errors import ValidationError
-from tracker.excel.export import export_ledger
 from tracker.excel.export_options import (
     COLUMNS,
     DEFAULT_TABLE_FONT,
@@ -17,7 +16,6 @@ from tracker.excel.export_options import (
     ORG_SETTING,
     ExportOptions,
 )
-from tracker.excel.reminder import export_reminder
 from tracker.services.reference import get_setting
 
 
@@ -80,6 +78,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         options = _options(args, org, title=args.title, by_unit=args.by_unit,
                            stats=not args.no_stats, columns=columns)
         flt = filter_from(args, ledger, options.day)
+        from tracker.excel.export import export_ledger  # openpyxl only when exporting
+
         result = export_ledger(ledger, path, flt, options)
     finally:
         ledger.close()
@@ -98,6 +98,8 @@ def cmd_remind(args: argparse.Namespace) -> int:
         org = args.org if args.org is not None else get_setting(ledger, ORG_SETTING)
         options = _options(args, org, title=args.title)
         reply_by = parse_day(args.reply_by, "--reply-by") if args.reply_by else None
+        from tracker.excel.reminder import export_reminder
+
         result = export_reminder(ledger, args.unit, path, options, reply_by)
     finally:
         ledger.close()

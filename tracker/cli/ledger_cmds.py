@@ -21,7 +21,7 @@ from tracker.domain import MeasureRow, ProblemRow, Status
 from tracker.services.queries import list_problems, problem_lines
 
 LIST_HEADERS = ["序号", "问题来源", "存在问题", "牵头单位", "整改时限", "状态", "进度"]
-LIST_WIDTHS = [4, 16, 40, 12, 14, 12, 5]
+LIST_WIDTHS = [4, 16, 40, 12, 14, 16, 5]
 
 
 def register(sub: Any) -> None:
@@ -103,7 +103,9 @@ def cmd_list(args: argparse.Namespace) -> int:
         return 0
     print_table(LIST_HEADERS, [], LIST_WIDTHS)
     seq, source, text, unit, due, state, done = (Clipped(w) for w in LIST_WIDTHS)
-    words = {(s, late): ("逾期 " if late else "") + s.label for s in Status for late in (0, 1)}
+    # 措施逾期: an open measure is past its deadline, even when the problem's last deadline
+    # (the 整改时限 column) is still ahead, as the window says it.
+    words = {(s, late): ("措施逾期 " if late else "") + s.label for s in Status for late in (0, 1)}
     # One f-string per problem from per-column caches: 700,000 cells, no per-cell call.
     write_lines(
         f"{seq[str(p.seq)]}  {source[p.source]}  {text[p.description]}  {unit[p.lead_unit]}  "

@@ -11,14 +11,14 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from tracker.cli.common import ledger_from
 from tracker.db.engine import Ledger
 from tracker.domain import ProblemRow, SourceInput, Status
 from tracker.errors import ValidationError
-from tracker.report import ExtractedReport, parse_report_text, read_report_file, report_to_json
-from tracker.report.import_inputs import problem_inputs, source_input, totals
+if TYPE_CHECKING:
+    from tracker.report import ExtractedReport
 from tracker.services.problems import create_problems
 from tracker.services.reference import list_sources
 
@@ -45,6 +45,10 @@ def cmd_import_report(args: argparse.Namespace) -> int:
     """Read and parse the report; print it (dry run) or import its problems in one transaction."""
     if args.year is not None and not 1900 <= args.year <= 2100:
         raise ValidationError(f"年份“{args.year}”不对，请写四位数的年份，如 2021。")
+    # The parser loads only when the command runs: every other subcommand starts faster.
+    from tracker.report import parse_report_text, read_report_file, report_to_json
+    from tracker.report.import_inputs import problem_inputs, source_input
+
     report = parse_report_text(read_report_file(args.file))
     source = source_input(report, title=args.source or "", year=args.year,
                           fallback_title=Path(args.file).stem)
@@ -110,6 +114,8 @@ def _print_report(report: ExtractedReport, source: SourceInput, out: TextIO,
     facts = "，".join(x for x in (f"{source.year}年" if source.year else "", source.kind.label,
                                  report.doc_number) if x)
     out.write(f"问题来源：{source.title}（{facts}）\n")
+    from tracker.report.import_inputs import totals
+
     count = totals(report.problems)
     out.write(f"识别出 {count.problems} 个问题、{count.measures} 项整改措施：\n")
     for i, p in enumerate(report.problems, start=1):
@@ -140,6 +146,8 @@ def _print_unassigned(report: ExtractedReport, out: TextIO, imported: bool = Tru
 
 
 def _print_imported(report: ExtractedReport, source: SourceInput, rows: list[ProblemRow]) -> None:
+    from tracker.report.import_inputs import totals
+
     count = totals(report.problems)
     source_id = rows[0].source_id if rows else None
     print(f"\n已导入 {count.problems} 个问题、{count.measures} 项整改措施，"
