@@ -23,6 +23,7 @@ from tracker.services.history import list_history
 from tracker.services.problems import create_problem
 from tracker.services.queries import list_problems
 from tracker.services.reference import create_source
+from tests.core.revisions import ledger_at
 
 
 def _digest(path: Path) -> str:
@@ -271,18 +272,7 @@ def test_a_ledger_with_damaged_pages_is_restored_and_kept_as_it_was(tmp_path: Pa
 
 
 def test_a_backup_from_an_older_version_is_restored_and_upgraded_at_open(tmp_path: Path) -> None:
-    from alembic import command
-    from alembic.config import Config
-    from sqlalchemy import create_engine
-
-    old = tmp_path / "old.sqlite"
-    engine = create_engine(f"sqlite:///{old}")
-    cfg = Config()
-    cfg.set_main_option("script_location", str(schema.MIGRATIONS_DIR))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0001")
-    engine.dispose()
+    old = ledger_at(tmp_path / "old.sqlite", "0001")
     path = _ledger_with(tmp_path / "l.sqlite", "现在的问题")
 
     assert restore(path, old).revision == "0001"

@@ -18,6 +18,7 @@ from tracker.demo import build_demo
 from tracker.domain import MeasureInput, ProblemFilter, ProblemInput
 from tracker.services.problems import create_problem
 from tracker.services.queries import SORT_KEYS, list_problems, matching_ids, problem_ids, search_texts
+from tests.core.revisions import ledger_at
 
 SORT_INDEXES = {"ix_problem_unit_seq", "ix_problem_category_seq", "ix_problem_owner_seq",
                 "ix_problem_description", "ix_problem_deadline_order", "ix_problem_status_order",
@@ -118,24 +119,7 @@ def test_searching_in_memory_matches_every_word_like_the_sql_filter(sample):
 
 
 def test_a_ledger_at_revision_0002_upgrades_to_the_sort_indexes_with_its_data(tmp_path):
-    from alembic import command
-    from alembic.config import Config
-    from sqlalchemy import create_engine
-
-    path = tmp_path / "old.sqlite"
-    engine = create_engine(f"sqlite:///{path}")
-    cfg = Config()
-    cfg.set_main_option("script_location", str(schema.MIGRATIONS_DIR))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0002")
-        conn.execute(text(
-            "INSERT INTO problem (id, seq, description, goal, co_units, leader, owner, remarks,"
-            " closeout_by, closeout_note, status, deadline_text, measures_total, measures_done,"
-            " search_text, created_at, updated_at, version) VALUES (1, 1, '食堂留样不规范', '', '',"
-            " '', '', '', '', '', 'done', '', 2, 1, '食堂留样不规范',"
-            " '2022-01-01 00:00:00', '2022-01-01 00:00:00', 1)"))
-    engine.dispose()
+    path = ledger_at(tmp_path / "old.sqlite", "0002", "食堂留样不规范", "done", 2, 1)
     assert schema.file_revision(path) == "0002"
 
     led = open_ledger(path)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from tests.core.revisions import ledger_at
 from tracker.db import schema
 from tracker.db.engine import open_ledger
 from tracker.domain import MeasureInput, ProblemInput
@@ -34,24 +35,7 @@ def test_new_ledger_is_stamped_with_the_head_revision(ledger) -> None:
 
 
 def test_ledger_made_by_the_first_revision_upgrades_and_keeps_its_data(tmp_path: Path) -> None:
-    from alembic import command
-    from alembic.config import Config
-    from sqlalchemy import create_engine
-
-    path = tmp_path / "old.sqlite"
-    engine = create_engine(f"sqlite:///{path}")
-    cfg = Config()
-    cfg.set_main_option("script_location", str(schema.MIGRATIONS_DIR))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0001")
-        conn.execute(text(
-            "INSERT INTO problem (id, seq, description, goal, co_units, leader, owner, remarks,"
-            " closeout_by, closeout_note, status, deadline_text, measures_total, measures_done,"
-            " search_text, created_at, updated_at, version) VALUES (1, 1, '食堂留样不规范', '', '',"
-            " '', '', '', '', '', 'not_started', '', 0, 0, '食堂留样不规范',"
-            " '2022-01-01 00:00:00', '2022-01-01 00:00:00', 1)"))
-    engine.dispose()
+    path = ledger_at(tmp_path / "old.sqlite", "0001", "食堂留样不规范")
     assert schema.file_revision(path) == "0001"
 
     led = open_ledger(path)
@@ -129,18 +113,7 @@ def test_a_new_ledger_starts_with_the_usual_categories(ledger) -> None:
 
 
 def test_a_reader_of_an_older_ledger_upgrades_it_then_reads(tmp_path: Path) -> None:
-    from alembic import command
-    from alembic.config import Config
-    from sqlalchemy import create_engine
-
-    path = tmp_path / "old.sqlite"
-    engine = create_engine(f"sqlite:///{path}")
-    cfg = Config()
-    cfg.set_main_option("script_location", str(schema.MIGRATIONS_DIR))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0001")
-    engine.dispose()
+    path = ledger_at(tmp_path / "old.sqlite", "0001")
     led = open_ledger(path, read_only=True)
     try:
         assert led.read_only and list_problems(led) == []
