@@ -32,9 +32,9 @@ def duplicate_findings(ledger: Ledger, problems: Sequence[PlannedProblem],
         known.setdefault(normalised(p.description), where)
     out = []
     for planned in problems:
-        where = known.get(normalised(planned.data.description))
-        if where is not None:
+        found = known.get(normalised(planned.data.description))
+        if found is not None:
             out.append(Finding(planned.sheet, planned.row, columns.get(planned.sheet, ""),
-                               f"台账中已有相同的问题（{where}），可能是重复导入，请核对。",
+                               f"台账中已有相同的问题（{found}），可能是重复导入，请核对。",
                                WARNING, planned.data.description))
     return out
