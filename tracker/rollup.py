@@ -78,3 +78,12 @@ def roll_up(measures: Sequence[MeasureFacts]) -> Rollup:
         total=len(measures),
         done=sum(1 for m in measures if not m.status.is_open),
     )
+
+
+def done_on_for(status: Status, *known: dt.date | None, today: dt.date | None = None
+                ) -> dt.date | None:
+    """The one rule for a measure's completion date: none while open; otherwise the first
+    date already known (given by the clerk, then the stored one), else today."""
+    if status.is_open:
+        return None
+    return next((d for d in known if d is not None), None) or today or dt.date.today()

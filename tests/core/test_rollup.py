@@ -74,3 +74,13 @@ def test_rollup_is_open_exactly_when_some_measure_is_open(ss: list[Status]) -> N
 def test_an_ongoing_measure_with_a_date_beside_it_is_never_overdue() -> None:
     r = roll_up([MeasureFacts(S.ONGOING, dt.date(2025, 12, 31), DeadlineKind.DATED, "2025年底前完成，长期坚持")])
     assert r.open_deadline is None and r.deadline == dt.date(2025, 12, 31)
+
+
+def test_completion_date_follows_one_rule() -> None:
+    from tracker.rollup import done_on_for
+
+    day, stored, today = dt.date(2026, 5, 1), dt.date(2026, 4, 1), dt.date(2026, 11, 23)
+    assert done_on_for(S.IN_PROGRESS, day, stored, today=today) is None
+    assert done_on_for(S.DONE, day, stored, today=today) == day
+    assert done_on_for(S.DONE, None, stored, today=today) == stored
+    assert done_on_for(S.CLOSED, None, None, today=today) == today

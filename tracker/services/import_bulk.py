@@ -15,7 +15,7 @@ from tracker.db.orm import ChangeLog, Measure, Problem, ProgressNote
 from tracker.domain import DeadlineKind
 from tracker.errors import ValidationError
 from tracker.excel.import_values import PlannedProblem
-from tracker.rollup import MeasureFacts, roll_up
+from tracker.rollup import MeasureFacts, done_on_for, roll_up
 from tracker.services.problems import PROBLEM_LABELS, next_seq
 from tracker.services.records import category_by_name, checked_text, unit_by_name
 from tracker.text import search_text
@@ -107,7 +107,7 @@ class BulkProblemWriter:
             co = checked_text(m.co_units, "measures", "配合单位").strip()
             owner = checked_text(m.owner, "measures", "责任人").strip()
             dtext = m.deadline_text.strip()
-            done_on = None if m.status.is_open else (m.done_on or self.today)
+            done_on = done_on_for(m.status, m.done_on, today=self.today)
             self._m.append((self.mid, pid, pos, text, unit_id, co, owner, _day(m.deadline),
                             dtext, kind.value, m.status.value, _day(done_on), stamp, stamp, 1))
             self._log_line("measure", self.mid, pid, text)

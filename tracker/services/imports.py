@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from tracker.rollup import done_on_for
 from tracker.db.engine import Ledger
 from tracker.db.orm import ChangeLog, Measure, Problem, ProgressNote, Source
 from tracker.deadlines import Deadline
@@ -155,7 +156,7 @@ class _Updater:
             assign(self.s, m, "measure", p.id, **{fld: checked_text(value, fld, label).strip()})
         elif fld == "status":
             st: Status = value
-            done = None if st.is_open else (m.done_on or self.today)
+            done = done_on_for(st, m.done_on, today=self.today)
             assign(self.s, m, "measure", p.id, status=st.value, done_on=done)
 
     def _new_measure(self, p: Problem, planned: PlannedMeasure) -> None:
@@ -166,7 +167,7 @@ class _Updater:
                     deadline=d.deadline, deadline_text=d.deadline_text,
                     deadline_kind=(d.deadline_kind.value if d.deadline_kind else "none"),
                     status=d.status.value,
-                    done_on=None if d.status.is_open else (d.done_on or self.today))
+                    done_on=done_on_for(d.status, d.done_on, today=self.today))
         m.lead_unit = unit
         self.s.add(m)
         self.s.flush()

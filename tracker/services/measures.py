@@ -8,6 +8,7 @@ from tracker.db.engine import Ledger
 from tracker.db.orm import ProgressNote
 from tracker.domain import MeasureInput, ProblemRow, ProgressNoteRow, Status
 from tracker.errors import ConflictError, NotFoundError, ValidationError
+from tracker.rollup import done_on_for
 from tracker.services.problems import (
     reference_date,
     refuse_unverified_close,
@@ -43,7 +44,7 @@ def update_measure(
             raise ConflictError("这项整改措施已在别处被修改。已重新载入最新内容，请核对后再保存。")
         p = m.problem
         if status is not None:
-            new_done = None if status.is_open else (done_on or m.done_on or dt.date.today())
+            new_done = done_on_for(status, done_on, m.done_on)
             assign(s, m, "measure", p.id, status=status.value, done_on=new_done)
         if deadline_text is not None:
             date, kind, text = resolve_deadline(

@@ -21,6 +21,7 @@ from tracker.domain import (
     Status,
 )
 from tracker.errors import ConflictError, DeadlineError, NotFoundError, ValidationError
+from tracker.rollup import done_on_for
 from tracker.services.records import (
     assign,
     category_by_name,
@@ -97,12 +98,6 @@ def refuse_unverified_close(status: Status | None) -> None:
         )
 
 
-def _status_done_on(status: Status, done_on: dt.date | None) -> dt.date | None:
-    if status.is_open:
-        return None
-    return done_on or dt.date.today()
-
-
 def apply_measures(
     session: Session, problem: Problem, inputs: Sequence[MeasureInput], ref: dt.date
 ) -> None:
@@ -130,7 +125,7 @@ def apply_measures(
             deadline_text=dtext,
             deadline_kind=kind.value,
             status=mi.status.value,
-            done_on=_status_done_on(mi.status, mi.done_on),
+            done_on=done_on_for(mi.status, mi.done_on),
         )
         if m is not None:
             keep.add(m.id)
@@ -321,7 +316,7 @@ def bulk_update(
             for m in p.measures:
                 if status is not None:
                     assign(s, m, "measure", p.id, status=status.value,
-                           done_on=_status_done_on(status, m.done_on))
+                           done_on=done_on_for(status, m.done_on))
                 if deadline_text is not None:
                     date, kind, text = resolve_deadline(MeasureInput(text="", deadline_text=deadline_text), ref)
                     assign(s, m, "measure", p.id, deadline=date, deadline_kind=kind.value,
