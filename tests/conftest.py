@@ -8,9 +8,19 @@ from pathlib import Path
 
 import pytest
 
+from tracker import clock
 from tracker.db.engine import Ledger, open_ledger
 
 TODAY = dt.date(2026, 11, 23)
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch: pytest.MonkeyPatch) -> Iterator[dt.date]:
+    """Every test runs on TODAY, whatever the machine's clock says (CI also shifts it with
+    libfaketime); subprocesses inherit the same day through RECTIFY_TODAY."""
+    monkeypatch.setenv(clock.ENV, TODAY.isoformat())
+    with clock.fixed_today(TODAY):
+        yield TODAY
 
 
 @pytest.fixture

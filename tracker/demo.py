@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from sqlalchemy import func, insert, select
 
+from tracker import clock
 from tracker.db.engine import Ledger
 from tracker.db.orm import Category, Measure, Problem, ProgressNote, Source, Unit
 from tracker.domain import DEFAULT_CATEGORIES, DeadlineKind, SourceKind, Status
@@ -119,8 +120,8 @@ def build_demo(
 ) -> int:
     """Add a sample ledger of ``problems`` problems in one transaction; returns how many."""
     rng = random.Random(seed)
-    today = today or dt.date.today()
-    now = dt.datetime.now().replace(microsecond=0)
+    today = today or clock.today()
+    now = clock.now().replace(microsecond=0)
     with ledger.write() as s:
         existing = s.scalar(select(func.count()).select_from(Problem)) or 0
         if existing:

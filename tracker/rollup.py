@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from tracker import clock
 from tracker.domain import DeadlineKind, Status
 
 
@@ -86,4 +87,4 @@ def done_on_for(status: Status, *known: dt.date | None, today: dt.date | None = 
     date already known (given by the clerk, then the stored one), else today."""
     if status.is_open:
         return None
-    return next((d for d in known if d is not None), None) or today or dt.date.today()
+    return next((d for d in known if d is not None), None) or today or clock.today()

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Date, func, literal, select
 
+from tracker import clock
 from tracker.db.engine import Ledger
 from tracker.db.orm import Measure, Problem, Unit
 from tracker.domain import ProblemFilter, Status
@@ -174,7 +175,7 @@ def ledger_summary(
     ledger: Ledger, flt: ProblemFilter = ProblemFilter(), as_of: dt.date | None = None
 ) -> LedgerSummary:
     """Summarise the problems a filter selects, as of a date (default today)."""
-    day = as_of or dt.date.today()
+    day = as_of or clock.today()
     with ledger.read() as s:
         where = filter_clause(s, flt)
         done = _done_column(day)
@@ -194,7 +195,7 @@ def ledger_summary(
 
 def _done_column(as_of: dt.date) -> Any:
     """When each problem was finished, looked up only for a summary dated in the past."""
-    if as_of >= dt.date.today():
+    if as_of >= clock.today():
         return literal(None, Date)
     return (select(func.max(Measure.done_on)).where(Measure.problem_id == Problem.id)
             .correlate(Problem).scalar_subquery())
@@ -204,7 +205,7 @@ def unit_counts(
     ledger: Ledger, flt: ProblemFilter = ProblemFilter(), as_of: dt.date | None = None
 ) -> list[UnitCounts]:
     """Per lead unit (of the problem or of any of its measures), the same counts as a table."""
-    day = as_of or dt.date.today()
+    day = as_of or clock.today()
     statuses = {st.value: st for st in Status}
     with ledger.read() as s:
         where = filter_clause(s, flt)

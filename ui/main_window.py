@@ -3,7 +3,6 @@ problem on the right. It owns the open ledger, its undo stack and the refresh cy
 
 from __future__ import annotations
 
-import datetime as dt
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut, QUndoStack
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tracker import clock
 from tracker.db.engine import Ledger
 from tracker.domain import ProblemFilter, ProblemRow
 from tracker.errors import ConflictError, NotFoundError, TrackerError
@@ -183,13 +183,13 @@ class MainWindow(QMainWindow):
 
     def current_filter(self) -> ProblemFilter:
         """The ProblemFilter the table shows (side panel plus search text)."""
-        return filters.problem_filter(self.panel.key, dt.date.today(), self.soon_days,
+        return filters.problem_filter(self.panel.key, clock.today(), self.soon_days,
                                       self.later_days, self.search.text().strip())
 
     def apply_filter(self) -> None:
         """Query the table again for the side panel's filter and the search text."""
         self._remember_selection()
-        self.model.set_bands(dt.date.today(), self.soon_days, self.later_days)
+        self.model.set_bands(clock.today(), self.soon_days, self.later_days)
         self.model.set_query(self.current_filter())
 
     def reload(self) -> None:
@@ -211,7 +211,7 @@ class MainWindow(QMainWindow):
                 self.counts_updated.emit(counts)
 
         self._counts_task = run_in_background(
-            lambda _p: filter_counts(ledger, dt.date.today(), soon, later), done,
+            lambda _p: filter_counts(ledger, clock.today(), soon, later), done,
             lambda exc: self.show_error(exc) if gen == self._counts_generation else None)
 
     def set_thresholds(self, soon: int, later: int) -> None:
@@ -349,7 +349,7 @@ class MainWindow(QMainWindow):
                 problem = None
             except TrackerError as exc:
                 self.show_error(exc)
-        self.detail.show_problem(problem, dt.date.today(), self.soon_days, self.later_days)
+        self.detail.show_problem(problem, clock.today(), self.soon_days, self.later_days)
 
     def _load_history(self, problem_id: int) -> None:
         try:

@@ -27,6 +27,7 @@ from PySide6.QtGui import (
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from tracker import clock
 from tracker.db.engine import Ledger
 from tracker.domain import ProblemFilter
 from tracker.errors import TrackerError
@@ -88,7 +89,7 @@ def load_job(
     progress: ProgressFn | None = None,
 ) -> PrintJob:
     """Read the filtered problems into printable blocks (safe to run off the GUI thread)."""
-    day = day or dt.date.today()
+    day = day or clock.today()
     flt = dataclasses.replace(flt, as_of=flt.as_of or day)
     cols = check_columns(columns)
     org = get_setting(ledger, ORG_SETTING) if org is None else org

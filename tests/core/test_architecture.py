@@ -40,3 +40,38 @@ def test_importing_the_core_loads_no_qt() -> None:
             "print([m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "[]", out.stderr
+
+
+CLOCK_CALLS = {("date", "today"), ("datetime", "now"), ("datetime", "today"),
+               ("datetime", "utcnow"), ("time", "time"), ("time", "localtime")}
+
+
+def _clock_calls(path: Path) -> list[str]:
+    """Calls like dt.date.today() / datetime.now() / time.time(): the attribute chain's last two
+    names, so any import alias (dt.date, datetime.date, date) is caught."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        owner = node.func.value
+        owner_name = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", "")
+        if (owner_name, node.func.attr) in CLOCK_CALLS:
+            found.append(f"{path}:{node.lineno} {owner_name}.{node.func.attr}()")
+    return found
+
+
+def test_today_and_now_come_only_from_the_one_clock() -> None:
+    offenders = []
+    for package in ("tracker", "ui"):
+        for path in (ROOT / package).rglob("*.py"):
+            if path != ROOT / "tracker" / "clock.py":
+                offenders += _clock_calls(path)
+    assert offenders == [], "ask tracker.clock instead:\n" + "\n".join(offenders)
+
+
+def test_the_clock_check_catches_every_spelling(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text("import datetime as dt\nimport time\nfrom datetime import date, datetime\n"
+                      "a = dt.date.today()\nb = datetime.now()\nc = date.today()\n"
+                      "d = time.time()\ne = dt.datetime.utcnow()\n", encoding="utf-8")
+    assert len(_clock_calls(sample)) == 5

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tracker import clock
 from tracker.db import backup as bk
 from tracker.db import schema
 from tracker.db.engine import open_ledger
@@ -63,7 +64,7 @@ def test_opening_a_ledger_with_data_takes_one_backup_a_day(tmp_path: Path) -> No
     autos = [b for b in bk.list_backups(path) if b.kind == bk.AUTO]
     assert len(autos) == 1
     assert autos[0].path.parent == tmp_path / "backups"
-    assert autos[0].taken_at.date() == dt.date.today() and autos[0].size > 0
+    assert autos[0].taken_at.date() == clock.today() and autos[0].size > 0
     assert _descriptions(autos[0].path) == ["大班额问题突出"]
 
 

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tracker import clock
 from tracker.db.engine import Ledger, open_ledger
 from tracker.deadlines import MAX_YEAR, MIN_YEAR, Deadline, deadline_from_cell, parse_deadline
 from tracker.domain import DeadlineKind, MeasureInput, ProblemInput
@@ -128,7 +129,7 @@ def test_a_refused_deadline_leaves_the_ledger_as_it_was(fuzz_ledger, text: str) 
         assert get_problem(led, pid) == before
         assert len(list_history(led)) == history
     else:
-        expected = parse_deadline(clean_text(text).strip(), dt.date.today())
+        expected = parse_deadline(clean_text(text).strip(), clock.today())
         m = after.measures[0]
         assert (m.deadline, m.deadline_kind) == (expected.date, expected.kind)
 

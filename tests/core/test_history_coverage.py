@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tracker import clock
 from tracker.db.engine import current_user, open_ledger
 from tracker.domain import MeasureInput, ProblemInput, SourceInput, SourceKind, Status
 from tracker.services import measures, problems, reference
@@ -40,7 +41,7 @@ def _problem(ledger, source_id: int | None = None) -> int:
 
 
 def test_source_create_update_delete_are_recorded_with_old_and_new(ledger) -> None:
-    before = dt.datetime.now().replace(microsecond=0)
+    before = clock.now().replace(microsecond=0)
     src = reference.create_source(ledger, SourceInput("市委第三巡察组反馈问题", SourceKind.INSPECTION, 2023))
     reference.update_source(ledger, src.id, SourceInput(
         "市委第三巡察组反馈问题", SourceKind.AUDIT, 2024, doc_number="卫巡反〔2023〕3号"))
@@ -56,7 +57,7 @@ def test_source_create_update_delete_are_recorded_with_old_and_new(ledger) -> No
     assert _one(rows, action="delete").old == "市委第三巡察组反馈问题"
     for r in rows:
         assert r.user == "测试员"
-        assert before <= r.at <= dt.datetime.now() + dt.timedelta(seconds=1)
+        assert before <= r.at <= clock.now() + dt.timedelta(seconds=1)
 
 
 def test_problem_create_and_field_edits_show_names_not_ids(ledger) -> None:

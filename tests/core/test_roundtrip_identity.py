@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from sqlalchemy import update
 
 from tests.core.test_roundtrip_excel import OPTIONS, TODAY, edit, export, small  # noqa: F401
+from tracker import clock
 from tracker.db.engine import Ledger, open_ledger
 from tracker.db.orm import ChangeLog
 from tracker.domain import MeasureInput, ProblemInput, Status
@@ -196,7 +197,7 @@ def test_an_older_file_treats_problems_created_after_its_export_time_as_others(
     delete_problem(small, 2)
     c = create_problem(small, ProblemInput(description="课后服务收费",
                                            measures=(MeasureInput("清退费用"),)))
-    later = dt.datetime.now().replace(microsecond=0) + dt.timedelta(minutes=5)
+    later = clock.now().replace(microsecond=0) + dt.timedelta(minutes=5)
     with small.write() as s:  # made five minutes after the export (the file says seconds only)
         s.execute(update(ChangeLog).where(ChangeLog.entity == "problem",
                                           ChangeLog.entity_id == c.id).values(at=later))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from tests.ui.ui_fixtures import isolated_settings, small_ledger  # noqa: F401
+from tracker import clock
 from tracker.domain import ProblemFilter, Status
 from tracker.errors import ValidationError
 from tracker.services.problems import close_out
@@ -36,7 +37,7 @@ def test_closeout_of_a_done_problem_records_verifier_date_and_note(qtbot, small_
     done = get_problem(small_ledger, p.id)
     assert (done.status, done.closeout_by, done.closeout_note) == (
         Status.CLOSED, "李明", "经现场核查，整改到位")
-    assert done.closeout_on == dt.date.today()
+    assert done.closeout_on == clock.today()
 
 
 def test_empty_verifier_is_refused(qtbot, small_ledger):

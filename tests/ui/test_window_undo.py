@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from tests.ui.ui_fixtures import isolated_settings, small_ledger  # noqa: F401
 from tests.ui.window_helpers import descriptions, select_text, wait_loaded, window  # noqa: F401
+from tracker import clock
 from tracker.domain import ProblemFilter, Status
 from tracker.services.queries import count_problems, get_problem, problem_ids
 from ui.dialogs.problem_editor import ProblemEditor
@@ -120,7 +121,7 @@ def test_note_closeout_and_bulk_edit_each_undo(qtbot, window, monkeypatch):
     wait_loaded(qtbot, window, 5)
     closed = get_problem(window.ledger, pid)
     assert (closed.status, closed.closeout_by) == (Status.CLOSED, "督导室 李明")
-    assert closed.closeout_on == dt.date.today()
+    assert closed.closeout_on == clock.today()
 
     window.stack.undo()  # close-out
     assert get_problem(window.ledger, pid).status is Status.DONE

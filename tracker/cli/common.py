@@ -7,6 +7,7 @@ import datetime as dt
 import sys
 from collections.abc import Iterable, Sequence
 
+from tracker import clock
 from tracker.db.engine import Ledger, open_ledger
 from tracker.deadlines import parse_deadline
 from tracker.domain import DeadlineKind, ProblemFilter, Status
@@ -21,7 +22,7 @@ def ledger_from(args: argparse.Namespace, read_only: bool = False) -> Ledger:
 def parse_day(text: str, what: str = "日期") -> dt.date:
     """A CLI date: 2026-11-23, 2026年11月23日 or any exact form the deadline parser knows."""
     try:
-        d = parse_deadline(text, dt.date.today())
+        d = parse_deadline(text, clock.today())
     except DeadlineError as exc:
         raise ValidationError(f"{what}“{text}”无法识别：{exc.message}") from exc
     if d.kind is not DeadlineKind.DATED or d.date is None:

@@ -8,6 +8,7 @@ import json
 import sys
 from typing import Any
 
+from tracker import clock
 from tracker.cli.common import (
     Clipped,
     add_filter_args,
@@ -87,7 +88,7 @@ def problem_json(p: ProblemRow, as_of: dt.date) -> dict[str, object]:
 
 def cmd_list(args: argparse.Namespace) -> int:
     """Print the matching problems as a table or JSON."""
-    as_of = parse_day(args.as_of, "--as-of") if args.as_of else dt.date.today()
+    as_of = parse_day(args.as_of, "--as-of") if args.as_of else clock.today()
     ledger = ledger_from(args, read_only=True)
     try:
         flt = filter_from(args, ledger, as_of)
@@ -118,7 +119,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_summary(args: argparse.Namespace) -> int:
     """Print the report sentence (and the per-unit table with --by-unit)."""
-    as_of = parse_day(args.as_of, "--as-of") if args.as_of else dt.date.today()
+    as_of = parse_day(args.as_of, "--as-of") if args.as_of else clock.today()
     from tracker.summary import ledger_summary, percent, sentence, unit_counts
 
     ledger = ledger_from(args, read_only=True)

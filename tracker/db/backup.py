@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tracker import clock
 from tracker.errors import StorageError
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ def backup_dir(ledger_path: Path) -> Path:
 def backup_name(ledger_path: Path, kind: str, when: dt.datetime | None = None,
                 detail: str = "") -> Path:
     """backups/<ledger>-<kind>[-<detail>]-<YYYYmmdd-HHMMSS>.sqlite, made unique if taken."""
-    stamp = (when or dt.datetime.now()).strftime(STAMP)
+    stamp = (when or clock.now()).strftime(STAMP)
     middle = f"{kind}-{detail}-" if detail else f"{kind}-"
     base = backup_dir(ledger_path) / f"{Path(ledger_path).stem}-{middle}{stamp}"
     dest, n = base.with_name(base.name + ".sqlite"), 2
@@ -116,7 +117,7 @@ def backup_to(ledger: Ledger, dest: Path) -> Path:
 def backup_now(ledger: Ledger) -> BackupInfo:
     """立即备份: a manual backup into the backups folder beside the ledger."""
     dest = backup_to(ledger, backup_name(ledger.path, MANUAL))
-    return _info(dest, MANUAL, dt.datetime.now())
+    return _info(dest, MANUAL, clock.now())
 
 
 _NAME = re.compile(r"^(?P<kind>自动|手动|升级前|恢复前)-(?:.+-)?(?P<stamp>\d{8}-\d{6})(?:-\d+)?\.sqlite$")
@@ -152,15 +153,14 @@ def list_backups(ledger_path: Path) -> list[BackupInfo]:
 STALE_PART_SECONDS = 3600  # a half-written backup this old belongs to a process that died
 
 
-def prune_auto_backups(ledger_path: Path, keep: int = KEEP_AUTO,
-                       now: dt.datetime | None = None) -> list[Path]:
+def prune_auto_backups(ledger_path: Path, keep: int = KEEP_AUTO) -> list[Path]:
     """Delete automatic backups beyond the newest ``keep``, and half-written copies left by a
     program that was killed while backing up; returns what was removed."""
     removed = [b.path for b in [b for b in list_backups(ledger_path) if b.kind == AUTO][keep:]]
-    cutoff = (now or dt.datetime.now()).timestamp() - STALE_PART_SECONDS
     try:
+        # A file's age on the file system's own clock, never against our (settable) clock.
         parts = [p for p in backup_dir(ledger_path).glob(f"{Path(ledger_path).stem}-*.part")
-                 if p.stat().st_mtime < cutoff]
+                 if clock.file_age_seconds(p) > STALE_PART_SECONDS]
     except OSError:
         parts = []
     gone = []
@@ -191,7 +191,7 @@ def auto_backup(ledger: Ledger, now: dt.datetime | None = None,
     """The daily backup when a ledger is opened: at most one per day, keeping the last ``keep``.
 
     Returns the new backup, or None when today's exists or the ledger holds nothing yet."""
-    now = now or dt.datetime.now()
+    now = now or clock.now()
     today = now.date()
     if any(b.kind == AUTO and b.taken_at.date() == today for b in list_backups(ledger.path)):
         return None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from tracker import clock
+
 from sqlalchemy import (
     Date,
     DateTime,
@@ -28,7 +30,7 @@ NAMING = {
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now().replace(microsecond=0)
+    return clock.now().replace(microsecond=0)
 
 
 class Base(DeclarativeBase):

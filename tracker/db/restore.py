@@ -3,13 +3,13 @@ into the ledger through the SQLite backup API, in one exclusive transaction."""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import shutil
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from tracker import clock
 from tracker.db import location, schema
 from tracker.db.backup import BEFORE_RESTORE, backup_name, copy_database
 from tracker.errors import (
@@ -162,7 +162,7 @@ def _finish(ledger_path: Path, backup_file: Path, safety: Path | None, user: str
             conn.execute(
                 "INSERT INTO change_log (at, user, entity, entity_id, problem_id, action, field,"
                 " old, new) VALUES (?, ?, 'ledger', 0, NULL, 'restore', 'file', ?, ?)",
-                (dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S.000000"), user,
+                (clock.now().strftime("%Y-%m-%d %H:%M:%S.000000"), user,
                  safety.name if safety else "", backup_file.name),
             )
         conn.execute("PRAGMA locking_mode=NORMAL")

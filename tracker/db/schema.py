@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import sqlite3
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tracker import clock
 from tracker.db.location import read_only_uri
 from sqlalchemy import Connection, func, insert, select
 
@@ -109,7 +109,7 @@ def upgrade(ledger: Ledger) -> None:
     if current is not None:
         from tracker.db.backup import backup_to
 
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        stamp = clock.now().strftime("%Y%m%d-%H%M%S")
         dest = ledger.path.parent / "backups" / f"{ledger.path.stem}-升级前-{current}-{stamp}.sqlite"
         backup_to(ledger, dest)
     from alembic import command  # only now: importing Alembic costs ~0.15 s per start

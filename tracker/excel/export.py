@@ -14,6 +14,7 @@ from pathlib import Path
 
 from openpyxl.workbook import Workbook
 
+from tracker import clock
 from tracker.db.engine import Ledger
 from tracker.domain import ProblemFilter
 from tracker.errors import StorageError
@@ -107,7 +108,7 @@ def _write_marker(wb: Workbook, ledger: Ledger, ledger_id: str, mark: int) -> No
     ledger) and A6 (the history mark) tell a returned file's rows from reused ids."""
     ws = StreamSheet.add_to(wb, MARKER_SHEET)
     ws.sheet_state = "hidden"
-    now = dt.datetime.now().replace(microsecond=0).isoformat()
+    now = clock.now().replace(microsecond=0).isoformat()
     ws.append([text_cell(ws, MARKER, None)])
     ws.append([text_cell(ws, "format", None), number_cell(ws, FORMAT_VERSION, None)])
     ws.append([text_cell(ws, "exported_at", None), text_cell(ws, now, None)])

@@ -4,6 +4,8 @@ a clerk sets in the export dialog or on the command line."""
 from __future__ import annotations
 
 import datetime as dt
+
+from tracker import clock
 from dataclasses import dataclass
 from enum import Enum
 
@@ -79,7 +81,7 @@ class ExportOptions:
     @property
     def day(self) -> dt.date:
         """The 填报日期, today when not given."""
-        return self.report_date or dt.date.today()
+        return self.report_date or clock.today()
 
 
 def excel_length(text: str) -> int:

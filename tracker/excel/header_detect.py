@@ -11,6 +11,7 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
+from tracker import clock
 from tracker.deadlines import deadline_from_cell
 from tracker.domain import DeadlineKind
 from tracker.errors import DeadlineError
@@ -182,7 +183,7 @@ def _as_date(value: Any) -> dt.date | None:
     if value is None:
         return None
     try:
-        d = deadline_from_cell(value, dt.date.today())
+        d = deadline_from_cell(value, clock.today())
     except DeadlineError:
         return None
     return d.date if d.kind is DeadlineKind.DATED else None

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from tracker import clock
 from tracker.db.engine import Ledger
 from tracker.domain import ProblemFilter, ProblemRow, SourceKind
 from tracker.errors import CellProblem, ImportRejected
@@ -183,7 +184,7 @@ class _Planner:
         self.book = book
         self.options = options
         self.progress = progress
-        self.today = options.today or dt.date.today()
+        self.today = options.today or clock.today()
         self.findings: list[Finding] = []
         self.sources: dict[SourceKey, PlannedSource] = {}
         self.existing_sources = list_sources(ledger)

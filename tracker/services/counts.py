@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Integer, case, func, select, union
 
+from tracker import clock
 from tracker.db.engine import Ledger
 from tracker.db.orm import Category, Measure, Problem, Source, Unit
 from tracker.domain import SourceKind, Status
@@ -46,7 +47,7 @@ def filter_counts(
 ) -> FilterCounts:
     """Counts matching ProblemFilter(overdue=True), ProblemFilter(due_within_days=n), each
     status, each source, each lead unit (of the problem or any measure) and each category."""
-    day = as_of or dt.date.today()
+    day = as_of or clock.today()
     soon_end = day + dt.timedelta(days=soon_days)
     later_end = day + dt.timedelta(days=later_days)
     od = Problem.open_deadline

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import FromClause, func, select
 from sqlalchemy.orm import Session
 
+from tracker import clock
 from tracker.db.orm import ChangeLog, Measure, Problem, ProgressNote
 from tracker.domain import DeadlineKind
 from tracker.errors import ValidationError
@@ -40,7 +41,7 @@ class BulkProblemWriter:
         self.s = s
         self.today = today
         # Formatted once as SQLAlchemy's SQLite DateTime stores it: one timestamp for the lot.
-        self.stamp = dt.datetime.now().replace(microsecond=0).strftime("%Y-%m-%d %H:%M:%S.%f")
+        self.stamp = clock.now().replace(microsecond=0).strftime("%Y-%m-%d %H:%M:%S.%f")
         self.user = str(s.info.get("user", ""))
         self.pid = (s.scalar(select(func.max(Problem.id))) or 0) + 1
         self.mid = (s.scalar(select(func.max(Measure.id))) or 0) + 1

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from tracker import clock
 from tracker.rollup import done_on_for
 from tracker.db.engine import Ledger
 from tracker.db.orm import ChangeLog, Measure, Problem, ProgressNote, Source
@@ -217,7 +218,7 @@ def apply_plan(
         lines = "\n".join(u.describe() for u in waiting)
         raise ConflictError(f"有 {len(waiting)} 处导出后在台账中修改过、文件里也改了的内容，需要选择保留"
                             f"台账（{KEEP_LEDGER}）还是采用文件（{TAKE_FILE}）：\n{lines}")
-    today = today or dt.date.today()
+    today = today or clock.today()
     taken = [u for u in plan.updates if not u.conflict or choice_for(u, resolutions) == TAKE_FILE]
     recreate = [u.recreate for u in taken if u.recreate is not None]
     total = len(plan.problems) + len(recreate) + len(taken)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from tracker import clock
 from tracker.db.engine import Ledger
 from tracker.db.orm import ProgressNote
 from tracker.domain import MeasureInput, ProblemRow, ProgressNoteRow, Status
@@ -54,7 +55,7 @@ def update_measure(
                    deadline_text=text)
         if progress is not None and progress.strip():
             text = checked_text(progress, "progress", "整改进展").strip()
-            note = ProgressNote(measure=m, noted_on=progress_on or dt.date.today(), text=text)
+            note = ProgressNote(measure=m, noted_on=progress_on or clock.today(), text=text)
             s.add(note)
             s.flush()
             record(s, "note", note.id, p.id, "create", "text", "", text)

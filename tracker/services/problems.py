@@ -9,6 +9,7 @@ from dataclasses import replace
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from tracker import clock
 from tracker.db.engine import Ledger
 from tracker.db.orm import Measure, Problem, ProgressNote, Source
 from tracker.deadlines import parse_deadline
@@ -49,7 +50,7 @@ def reference_date(session: Session, source_id: int | None) -> dt.date:
         src = session.get(Source, source_id)
         if src is not None and src.issued_on is not None:
             return src.issued_on
-    return dt.date.today()
+    return clock.today()
 
 
 def resolve_deadline(m: MeasureInput, ref: dt.date, where: str = "") -> tuple[

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.expression import UnaryExpression
 from sqlalchemy.sql.operators import custom_op
 
+from tracker import clock
 from tracker.db.engine import Ledger
 from tracker.db.orm import Category, Measure, Problem, ProgressNote, Source, Unit
 from tracker.domain import (
@@ -112,7 +113,7 @@ def _escape_like(term: str) -> str:
 def filter_clause(session: Session, flt: ProblemFilter) -> ColumnElement[bool]:
     """The WHERE clause for a filter; every part is an indexed column or the search text."""
     parts: list[ColumnElement[bool]] = []
-    as_of = flt.as_of or dt.date.today()
+    as_of = flt.as_of or clock.today()
     if flt.source_id is not None:
         parts.append(Problem.source_id == flt.source_id)
     if flt.category_id is not None:
@@ -335,7 +336,7 @@ def problem_lines(
     descending: bool = False, as_of: dt.date | None = None,
 ) -> list[ProblemLine]:
     """Matching problems in display order as short lines, overdue as of ``as_of``."""
-    day = as_of or flt.as_of or dt.date.today()
+    day = as_of or flt.as_of or clock.today()
     cols = (Problem.seq, Problem.source_id, Problem.description, Unit.name, Problem.deadline_text,
             Problem.status, Problem.open_deadline < day, Problem.measures_done,
             Problem.measures_total)

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from tracker import clock
 from tracker.db.orm import Category, ChangeLog, Measure, Problem, ProgressNote, Source, Unit
 from tracker.domain import (
     DeadlineKind,
@@ -106,7 +107,7 @@ def record(
     """Append one line to the change history, in the caller's transaction."""
     session.add(
         ChangeLog(
-            at=dt.datetime.now().replace(microsecond=0),
+            at=clock.now().replace(microsecond=0),
             user=str(session.info.get("user", "")),
             entity=entity,
             entity_id=entity_id,
@@ -160,7 +161,7 @@ def refresh_problem(problem: Problem) -> None:
     problem.search_text = search_text(parts)
     # Touching updated_at bumps the version even when only a measure changed: the problem's
     # version guards the whole problem with its measures against stale saves.
-    problem.updated_at = dt.datetime.now().replace(microsecond=0)
+    problem.updated_at = clock.now().replace(microsecond=0)
 
 
 def note_row(note: ProgressNote) -> ProgressNoteRow:

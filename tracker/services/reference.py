@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 
 from sqlalchemy import func, select
 
+from tracker import clock
 from tracker.db.engine import Ledger
 from tracker.db.orm import Category, LedgerSetting, Measure, Problem, Source, Unit
 from tracker.domain import (
@@ -179,7 +179,7 @@ def delete_category(ledger: Ledger, category_id: int) -> None:
         # so, so an older exported ledger sent back cannot silently restore the category.
         for p in s.scalars(select(Problem).where(Problem.category_id == category_id)):
             assign(s, p, "problem", p.id, category_id=None)
-            p.updated_at = dt.datetime.now().replace(microsecond=0)
+            p.updated_at = clock.now().replace(microsecond=0)
         cat = s.get(Category, category_id)
         if cat is not None:
             record(s, "category", cat.id, None, "delete", "name", cat.name, "")

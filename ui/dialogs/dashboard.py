@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tracker import clock
 from tracker.db.engine import Ledger
 from tracker.domain import ProblemFilter, Status
 from tracker.summary import LedgerSummary, UnitCounts, ledger_summary, percent, sentence, unit_counts
@@ -79,7 +80,7 @@ class Dashboard(QDialog):
         self.setWindowTitle(self.tr("统计"))
         self.resize(1400, 900)
 
-        self.as_of = date_edit(self, as_of or dt.date.today())
+        self.as_of = date_edit(self, as_of or clock.today())
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("截至日期"), self))
         top.addWidget(self.as_of)

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tracker import clock
 from tracker.db.engine import Ledger
 from tracker.domain import ProblemFilter, Status
 from tracker.errors import TrackerError
@@ -77,7 +78,7 @@ class _PaperForm(QWidget):
         self.title = QLineEdit(self)
         self.org = QLineEdit(get_setting(ledger, ORG_SETTING), self)
         self.org.setPlaceholderText(self.tr("例如：XX市教育局"))
-        self.day = QDateEdit(_qdate(dt.date.today()), self)
+        self.day = QDateEdit(_qdate(clock.today()), self)
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat("yyyy年M月d日")
         self.filler = QLineEdit(self)
@@ -423,7 +424,7 @@ class ReminderDialog(_ExportBase):
                 widget.setText(label)
         self.paper.form.insertRow(0, self.tr("催办单位："), self.unit)
         self.ask_reply = QCheckBox(self.tr("要求报送日期："), self)
-        self.reply_by = QDateEdit(_qdate(dt.date.today() + dt.timedelta(days=7)), self)
+        self.reply_by = QDateEdit(_qdate(clock.today() + dt.timedelta(days=7)), self)
         self.reply_by.setCalendarPopup(True)
         self.reply_by.setDisplayFormat("yyyy年M月d日")
         self.ask_reply.setChecked(True)

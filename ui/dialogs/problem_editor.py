@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 from PySide6.QtCore import Qt
 
+from tracker import clock
 from tracker.db.engine import Ledger
 from tracker.domain import ProblemInput, ProblemRow, SourceRow
 from tracker.errors import ConflictError, TrackerError
@@ -158,7 +159,7 @@ class ProblemEditor(QDialog):
         for s in self.sources:
             if s.id == sid and s.issued_on is not None:
                 return s.issued_on
-        return dt.date.today()
+        return clock.today()
 
     def _source_changed(self) -> None:
         self.measures.set_reference(self._reference())

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tracker import clock
 from tracker.domain import MeasureRow, ProblemRow, Status
 from tracker.errors import TrackerError
 from ui.models.measure_list import read_deadline
@@ -103,7 +104,7 @@ class CloseOutDialog(_SaveDialog):
             warn.setStyleSheet("color: #8a5300;")
             self.body.addRow(warn)
         self.verifier = QLineEdit(verifier, self)
-        self.on = date_edit(self, dt.date.today())
+        self.on = date_edit(self, clock.today())
         self.note = QPlainTextEdit(self)
         self.note.setPlaceholderText(self.tr("如：经现场核查，整改到位"))
         self.body.addRow(self.tr("核验人"), self.verifier)
@@ -126,7 +127,7 @@ class ProgressNoteDialog(_SaveDialog):
         for i, m in enumerate(problem.measures, start=1):
             self.measure.addItem(f"{i}．{_short(m)}", m.id)
         self.measure.setCurrentIndex(max(0, self.measure.findData(measure_id)))
-        self.on = date_edit(self, dt.date.today())
+        self.on = date_edit(self, clock.today())
         self.text = QPlainTextEdit(self)
         self.text.setPlaceholderText(self.tr("这一次做了什么、到了哪一步"))
         self.body.addRow(self.tr("整改措施"), self.measure)
@@ -180,7 +181,7 @@ class BulkEditDialog(_SaveDialog):
         self._read("")
 
     def _read(self, text: str) -> None:
-        meaning, error = read_deadline(text, dt.date.today())
+        meaning, error = read_deadline(text, clock.today())
         self.reading.setText(meaning if error else "→ " + meaning)
         self.reading.setStyleSheet("color: #b3261e;" if error else "color: #146c2e;")
 
@@ -191,7 +192,7 @@ class BulkEditDialog(_SaveDialog):
         if self.use_unit.isChecked() and not self.unit.text():
             raise TrackerError(self.tr("请填写牵头单位。"))
         if self.use_deadline.isChecked():
-            _meaning, error = read_deadline(self.deadline.text(), dt.date.today())
+            _meaning, error = read_deadline(self.deadline.text(), clock.today())
             if error:  # caught here, before a long edit of many problems starts
                 raise TrackerError(error)
         self._save(

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tracker import clock
 from tracker.db.engine import Ledger
 from tracker.domain import SourceInput, SourceKind, SourceRow
 from tracker.errors import TrackerError
@@ -69,7 +70,7 @@ class SourceForm(QWidget):
         self.title.setText(row.title if row else "")
         self.kind.setCurrentIndex(max(0, self.kind.findData(
             row.kind.value if row else SourceKind.EVALUATION.value)))
-        self.year.setValue(row.year if row and row.year else dt.date.today().year)
+        self.year.setValue(row.year if row and row.year else clock.today().year)
         self.issuer.setText(row.issuer if row else "")
         self.doc_number.setText(row.doc_number if row else "")
         self.has_date.setChecked(bool(row and row.issued_on))

@@ -18,6 +18,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
+from tracker import clock
 from tracker.deadlines import describe, parse_deadline
 from tracker.domain import MeasureInput, MeasureRow, Status
 from tracker.errors import DeadlineError
@@ -90,7 +91,7 @@ class MeasureListModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[MeasureDraft] = []
-        self.reference = dt.date.today()
+        self.reference = clock.today()
 
     def set_drafts(self, drafts: list[MeasureDraft]) -> None:
         """Show these measures."""

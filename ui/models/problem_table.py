@@ -21,6 +21,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont
 
+from tracker import clock
 from tracker.db.engine import Ledger
 from tracker.domain import ProblemFilter, ProblemRow
 from tracker.errors import TrackerError
@@ -95,7 +96,7 @@ class ProblemTableModel(QAbstractTableModel):
         self._texts: tuple[int, dict[int, str]] | None = None
         self._base: tuple[int, QueryKey, list[int]] | None = None
         self._memory_task: object | None = None
-        self.as_of = dt.date.today()
+        self.as_of = clock.today()
         self.soon_days = 7
         self.later_days = 30
         self.async_queries = False

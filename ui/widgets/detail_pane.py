@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tracker import clock
 from tracker.domain import ProblemRow
 from tracker.services.history import ChangeRow
 from ui.widgets.detail_html import ADD_NOTE, DELETE_NOTE, history_html, problem_html
@@ -57,7 +58,7 @@ class DetailPane(QWidget):
         self.problem: ProblemRow | None = None
         self.editable = True
         self._history_for: int | None = None
-        self.show_problem(None, dt.date.today(), 7, 30)
+        self.show_problem(None, clock.today(), 7, 30)
 
     def show_problem(self, p: ProblemRow | None, as_of: dt.date, soon: int, later: int) -> None:
         """Show a problem with its measures and notes, or the empty hint."""

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tracker import clock
 from tracker.deadlines import parse_deadline
 from tracker.domain import Status
 from tracker.errors import DeadlineError
@@ -226,7 +227,7 @@ class MeasureEditor(QWidget):
         if not error:
             try:
                 parsed = parse_deadline(self.deadline.text(), self.model.reference)
-                past = parsed.date is not None and parsed.date < dt.date.today()
+                past = parsed.date is not None and parsed.date < clock.today()
             except DeadlineError:
                 past = False
         if past:
