@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,13 +15,21 @@ from tracker.db.engine import Ledger, open_ledger
 TODAY = dt.date(2026, 11, 23)
 
 
-@pytest.fixture(autouse=True)
-def fixed_today(monkeypatch: pytest.MonkeyPatch) -> Iterator[dt.date]:
-    """Every test runs on TODAY, whatever the machine's clock says (CI also shifts it with
-    libfaketime); subprocesses inherit the same day through RECTIFY_TODAY."""
-    monkeypatch.setenv(clock.ENV, TODAY.isoformat())
-    with clock.fixed_today(TODAY):
-        yield TODAY
+@pytest.fixture(autouse=True, scope="session")
+def fixed_today() -> Iterator[dt.date]:
+    """Every test (and every module- or session-wide fixture) runs on TODAY, whatever the
+    machine's clock says (CI also shifts it with libfaketime); subprocesses inherit the same
+    day through RECTIFY_TODAY."""
+    before = os.environ.get(clock.ENV)
+    os.environ[clock.ENV] = TODAY.isoformat()
+    try:
+        with clock.fixed_today(TODAY):
+            yield TODAY
+    finally:
+        if before is None:
+            os.environ.pop(clock.ENV, None)
+        else:
+            os.environ[clock.ENV] = before
 
 
 @pytest.fixture

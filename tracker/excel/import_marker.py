@@ -49,7 +49,7 @@ class ExportMarker:
         mark = parse_id(values.get(HISTORY_MARK_ROW))
         return cls(parse_exported_at(values.get("exported_at")),
                    _text(values.get("ledger")), _text(values.get(LEDGER_ID_ROW)),
-                   mark if mark is not None and mark >= 0 else None)
+                   mark if mark is not None and 0 <= mark < 2**63 else None)  # SQLite's INTEGER range
 
     def check_ledger(self, ledger: Ledger, file_name: str) -> None:
         """Refuse a file exported from another ledger: its hidden ids name that ledger's
