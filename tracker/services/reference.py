@@ -17,6 +17,7 @@ from tracker.domain import (
 )
 from tracker.errors import NotFoundError, ValidationError
 from tracker.services.records import assign, checked_text, record, source_row
+from tracker.services.search_index import problems_of_unit, rebuild_search_texts
 
 
 def source_values(data: SourceInput) -> dict[str, object]:
@@ -114,8 +115,13 @@ def save_unit(ledger: Ledger, unit_id: int | None, name: str, contact: str = "",
             s.add(unit)
             s.flush()
             record(s, "unit", unit.id, None, "create", "name", "", name)
+        renamed = unit_id is not None and unit.name != name
         assign(s, unit, "unit", None, name=name, contact=checked_text(contact, "contact", "联系人"),
                phone=checked_text(phone, "phone", "电话"))
+        if renamed:
+            # Search matches unit names: every problem the unit leads must find the new name.
+            s.flush()
+            rebuild_search_texts(s, problems_of_unit(unit.id))
         return UnitRow(unit.id, unit.name, unit.contact, unit.phone)
 
 
