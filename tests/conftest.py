@@ -32,6 +32,25 @@ def fixed_today() -> Iterator[dt.date]:
             os.environ[clock.ENV] = before
 
 
+@pytest.fixture(autouse=True, scope="session")
+def private_logs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Logs of the CLI and window under test go to a temporary folder (subprocesses too),
+    never into the user's own log folder."""
+    from tracker import logs
+
+    folder = tmp_path_factory.mktemp("logs")
+    before = os.environ.get("RECTIFY_LOG_DIR")
+    os.environ["RECTIFY_LOG_DIR"] = str(folder)
+    try:
+        yield folder
+    finally:
+        logs.stop_logging()
+        if before is None:
+            os.environ.pop("RECTIFY_LOG_DIR", None)
+        else:
+            os.environ["RECTIFY_LOG_DIR"] = before
+
+
 @pytest.fixture
 def ledger(tmp_path: Path) -> Iterator[Ledger]:
     """An empty ledger in a temporary folder, closed after the test."""

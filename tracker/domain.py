@@ -185,8 +185,9 @@ class MeasureRow:
 
     def is_overdue(self, as_of: dt.date) -> bool:
         """Open (and not 长期坚持), dated and past its deadline on ``as_of``."""
-        return (self.status.is_open and self.status is not Status.ONGOING
-                and self.deadline is not None and self.deadline < as_of)
+        from tracker import rules  # rules imports this module
+
+        return rules.measure_overdue(self.status, self.deadline, as_of)
 
     @property
     def latest_progress(self) -> str:
@@ -225,16 +226,19 @@ class ProblemRow:
     version: int
     updated_at: dt.datetime | None
     measures: tuple[MeasureRow, ...] = ()
+    created_on: dt.date | None = None
 
     def is_overdue(self, as_of: dt.date) -> bool:
-        """Any open measure past its deadline on ``as_of``."""
-        return self.open_deadline is not None and self.open_deadline < as_of
+        """Any open measure past its deadline on ``as_of`` (tracker.rules.overdue)."""
+        from tracker import rules  # rules imports this module
+
+        return rules.overdue(self.open_deadline, as_of)
 
     def days_left(self, as_of: dt.date) -> int | None:
         """Days from ``as_of`` to the earliest open deadline (negative when overdue)."""
-        if self.open_deadline is None:
-            return None
-        return (self.open_deadline - as_of).days
+        from tracker import rules
+
+        return rules.days_left(self.open_deadline, as_of)
 
 
 # ---------------------------------------------------------------- inputs

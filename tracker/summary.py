@@ -8,29 +8,15 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from typing import Any
-
-from sqlalchemy import Date, func, literal, select
-
-from tracker import clock
+from tracker import clock, rules
 from tracker.db.engine import Ledger
-from tracker.db.orm import Measure, Problem, Unit
 from tracker.domain import ProblemFilter, Status
-from tracker.services.queries import filter_clause
+from tracker.services.summary_facts import ProblemFacts, summary_facts, unit_facts
+
+__all__ = ["ProblemFacts", "LedgerSummary", "UnitCounts", "ledger_summary", "unit_counts",
+           "sentence", "summarize", "percent", "cn_date"]
 
 YEAR_END = "年底前"
-
-
-@dataclass(frozen=True)
-class ProblemFacts:
-    """The three stored values a problem's place in the summary depends on."""
-
-    status: Status
-    deadline: dt.date | None
-    open_deadline: dt.date | None
-    # When a done/closed problem was finished (its last measure's done date): a summary as of
-    # an earlier date counts it as still open then.
-    done_on: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -84,13 +70,9 @@ class UnitCounts:
 def classify(f: ProblemFacts, as_of: dt.date) -> tuple[str, dt.date | None]:
     """Which part of the sentence a problem falls in: completed, overdue, ongoing, undated,
     or dated with the month-end (or year-end) it is planned for."""
-    if not f.status.is_open and f.done_on is not None and f.done_on > as_of:
-        if f.deadline is not None and f.deadline < as_of:
-            return "overdue", None
-        f = ProblemFacts(Status.IN_PROGRESS, f.deadline, None)
     if not f.status.is_open:
         return "completed", None
-    if f.open_deadline is not None and f.open_deadline < as_of:
+    if rules.overdue(f.open_deadline, as_of):
         return "overdue", None
     if f.status is Status.ONGOING:
         return "ongoing", None
@@ -174,31 +156,10 @@ def sentence(s: LedgerSummary, subject: str = "") -> str:
 def ledger_summary(
     ledger: Ledger, flt: ProblemFilter = ProblemFilter(), as_of: dt.date | None = None
 ) -> LedgerSummary:
-    """Summarise the problems a filter selects, as of a date (default today)."""
+    """Summarise the problems a filter selects, as the ledger stood on a date (default today)."""
     day = as_of or clock.today()
-    with ledger.read() as s:
-        where = filter_clause(s, flt)
-        done = _done_column(day)
-        rows = s.execute(
-            select(Problem.status, Problem.deadline, Problem.open_deadline, done, func.count())
-            .where(where)
-            .group_by(Problem.status, Problem.deadline, Problem.open_deadline, done)
-        ).all()
-        n_measures = s.scalar(
-            select(func.count()).select_from(Measure)
-            .where(Measure.problem_id.in_(select(Problem.id).where(where)))
-        ) or 0
-    statuses = {st.value: st for st in Status}
-    return summarize_counted(
-        ((ProblemFacts(statuses[r[0]], r[1], r[2], r[3]), r[4]) for r in rows), day, n_measures)
-
-
-def _done_column(as_of: dt.date) -> Any:
-    """When each problem was finished, looked up only for a summary dated in the past."""
-    if as_of >= clock.today():
-        return literal(None, Date)
-    return (select(func.max(Measure.done_on)).where(Measure.problem_id == Problem.id)
-            .correlate(Problem).scalar_subquery())
+    facts = summary_facts(ledger, flt, day)
+    return summarize_counted(facts.groups, day, facts.measures)
 
 
 def unit_counts(
@@ -206,20 +167,10 @@ def unit_counts(
 ) -> list[UnitCounts]:
     """Per lead unit (of the problem or of any of its measures), the same counts as a table."""
     day = as_of or clock.today()
-    statuses = {st.value: st for st in Status}
-    with ledger.read() as s:
-        where = filter_clause(s, flt)
-        facts = {r[0]: ProblemFacts(statuses[r[1]], r[2], r[3], r[4]) for r in s.execute(
-            select(Problem.id, Problem.status, Problem.deadline, Problem.open_deadline,
-                   _done_column(day)).where(where))}
-        links = s.execute(
-            select(Problem.id, Unit.name).join(Unit, Problem.lead_unit_id == Unit.id).where(where)
-            .union(select(Measure.problem_id, Unit.name).join(Unit, Measure.lead_unit_id == Unit.id)
-                   .where(Measure.problem_id.in_(select(Problem.id).where(where))))
-        ).all()
+    found = unit_facts(ledger, flt, day)
     per_unit: dict[str, Counter[str]] = defaultdict(Counter)
-    for pid, unit in links:
-        part, _ = classify(facts[pid], day)
+    for pid, unit in found.links:
+        part, _ = classify(found.facts[pid], day)
         c = per_unit[unit]
         c["total"] += 1
         c[part] += 1

@@ -12,7 +12,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     from tracker.cli.main import main as cli_main
 
     args = list(sys.argv[1:] if argv is None else argv)
-    namespace = build_parser().parse_args(args)  # -h and usage errors exit here
+    try:
+        namespace = build_parser().parse_args(args)  # -h and usage errors exit here
+    except Exception as exc:  # building the parser imports every command: a broken install
+        from tracker.logs import log_exception, setup_logging, unexpected_error_text
+
+        setup_logging("cli")
+        log_exception("启动失败", exc)
+        print(f"rectify: {unexpected_error_text(exc)}", file=sys.stderr)
+        return 1
     if namespace.command is None:
         from ui.app import run
 

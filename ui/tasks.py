@@ -10,6 +10,9 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from tracker.errors import TrackerError
+from tracker.logs import log_exception, log_known_error
+
 # What background work receives: progress(done, total, text); raising Cancelled from it
 # (the user pressed 取消) aborts the work, whose transaction then rolls back whole.
 ProgressFn = Callable[[int, int, str], None]
@@ -42,6 +45,12 @@ class _Runnable(QRunnable):
         try:
             result = self.fn(self._progress)
         except BaseException as exc:  # reported to the GUI thread, never lost in a thread
+            # Logged here, while the traceback is at hand: the GUI side words it for the clerk
+            # but only the log keeps what a developer needs to find the bug.
+            if isinstance(exc, TrackerError):
+                log_known_error("后台任务失败", exc)
+            elif not isinstance(exc, Cancelled):
+                log_exception("后台任务出现意外错误", exc)
             self.signals.failed.emit(exc, traceback.format_exc())
         else:
             self.signals.succeeded.emit(result)

@@ -7,6 +7,7 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tracker import clock
 from tracker.domain import MeasureInput, ProblemFilter, ProblemInput, Status
 from tracker.services.problems import create_problem
 from tracker.summary import ProblemFacts, ledger_summary, sentence, summarize, unit_counts
@@ -88,8 +89,9 @@ def test_summary_and_unit_table_from_a_real_ledger(ledger) -> None:
 def test_a_summary_dated_in_the_past_counts_later_completions_as_open(ledger) -> None:
     from tracker.services.measures import set_measure_status
 
-    row = create_problem(ledger, ProblemInput("a", measures=(
-        MeasureInput("m1", deadline_text="2025年12月31日"),)))
+    with clock.fixed_today(dt.date(2025, 6, 1)):  # recorded in the ledger since mid-2025
+        row = create_problem(ledger, ProblemInput("a", measures=(
+            MeasureInput("m1", deadline_text="2025年12月31日"),)))
     set_measure_status(ledger, row.measures[0].id, S.DONE, done_on=dt.date(2026, 9, 1))
     now = ledger_summary(ledger, ProblemFilter(), AS_OF)
     assert now.completed == 1

@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from tracker.errors import TrackerError
+from tracker.logs import (log_exception, log_known_error, logger, setup_logging,
+                          unexpected_error_text)
 
 # Each module adds its subcommands with register(subparsers); order = order in --help.
 COMMAND_MODULES = [
@@ -67,26 +69,50 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one subcommand and return its exit code; expected errors print one Chinese line."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        parser.print_help()
-        return EXIT_USAGE
+    """Run one subcommand and return its exit code; expected errors print one Chinese line,
+    unexpected ones one Chinese sentence naming the log file that holds their traceback."""
+    setup_logging("cli")
     try:
-        return int(args.func(args) or EXIT_OK)
+        return _run(argv)
     except TrackerError as exc:
+        log_known_error("命令失败", exc)
         full = getattr(exc, "full_text", None)
-        print(f"rectify: {full() if callable(full) else exc.message}", file=sys.stderr)
+        _say(full() if callable(full) else exc.message)
         return EXIT_ERROR
     except KeyboardInterrupt:
-        print("rectify: 已中断，未完成的操作没有保存。", file=sys.stderr)
+        logger.info("命令被中断")
+        _say("已中断，未完成的操作没有保存。")
         return 130
     except BrokenPipeError:
         return EXIT_OK
     except OSError as exc:
-        print(f"rectify: 文件操作失败：{exc.filename or ''} {exc.strerror or exc}", file=sys.stderr)
+        # Usually a file the clerk named, but the traceback tells a bug from a full disk.
+        log_exception("文件操作失败", exc)
+        _say(f"文件操作失败：{exc.filename or ''} {exc.strerror or exc}")
         return EXIT_ERROR
+    except Exception as exc:  # a bug: the clerk gets a sentence, the log gets the traceback
+        log_exception("意外错误", exc)
+        _say(unexpected_error_text(exc))
+        return EXIT_ERROR
+
+
+def _run(argv: Sequence[str] | None) -> int:
+    """Parse the arguments and run the chosen subcommand; errors are main()'s to word."""
+    parser = build_parser()
+    args = parser.parse_args(argv)  # -h and usage errors leave here by SystemExit
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_USAGE
+    logger.info("rectify %s", " ".join(sys.argv[1:] if argv is None else argv))
+    return int(args.func(args) or EXIT_OK)
+
+
+def _say(text: str) -> None:
+    """One line to stderr, prefixed like every message of the command."""
+    try:
+        print(f"rectify: {text}", file=sys.stderr)
+    except (OSError, ValueError):  # stderr closed or gone (pythonw, a dead pipe): nothing to do
+        pass
 
 
 if __name__ == "__main__":

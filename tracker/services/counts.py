@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Integer, case, func, select, union
 
-from tracker import clock
+from tracker import clock, rules
 from tracker.db.engine import Ledger
 from tracker.db.orm import Category, Measure, Problem, Source, Unit
-from tracker.domain import SourceKind, Status
+from tracker.domain import Status
 
 
 @dataclass(frozen=True)
@@ -48,8 +48,6 @@ def filter_counts(
     """Counts matching ProblemFilter(overdue=True), ProblemFilter(due_within_days=n), each
     status, each source, each lead unit (of the problem or any measure) and each category."""
     day = as_of or clock.today()
-    soon_end = day + dt.timedelta(days=soon_days)
-    later_end = day + dt.timedelta(days=later_days)
     od = Problem.open_deadline
 
     def flag(cond: ColumnElement[bool]) -> ColumnElement[int]:
@@ -58,9 +56,9 @@ def filter_counts(
     with ledger.read() as s:
         head = s.execute(select(
             func.count(),
-            flag(od < day),
-            flag((od >= day) & (od <= soon_end)),
-            flag((od >= day) & (od <= later_end)),
+            flag(rules.overdue_sql(od, day)),
+            flag(rules.due_within_sql(od, day, soon_days)),
+            flag(rules.due_within_sql(od, day, later_days)),
         ).select_from(Problem)).one()
         statuses = {st.value: st for st in Status}
         by_status = dict(s.execute(
@@ -88,7 +86,7 @@ def filter_counts(
         due_later=int(head[3]),
         by_status=tuple((st, int(by_status.get(st.value, 0))) for st in statuses.values()),
         by_source=tuple(
-            NamedCount(sid, title or f"{year or ''}{SourceKind(kind).label}",
+            NamedCount(sid, rules.source_label(title, kind, year),
                        int(src_counts.get(sid, 0)))
             for sid, title, kind, year in sources),
         by_unit=tuple(NamedCount(name, name, int(n)) for name, n in units),

@@ -25,7 +25,8 @@ from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.expression import UnaryExpression
 from sqlalchemy.sql.operators import custom_op
 
-from tracker import clock
+from tracker import clock, rules
+from tracker.rules import source_label
 from tracker.db.engine import Ledger
 from tracker.db.orm import Category, Measure, Problem, ProgressNote, Source, Unit
 from tracker.domain import (
@@ -34,7 +35,6 @@ from tracker.domain import (
     ProblemFilter,
     ProblemRow,
     ProgressNoteRow,
-    SourceKind,
     Status,
 )
 from tracker.errors import NotFoundError
@@ -132,10 +132,9 @@ def filter_clause(session: Session, flt: ProblemFilter) -> ColumnElement[bool]:
                 Problem.id.in_(select(Measure.problem_id).where(Measure.lead_unit_id == uid)),
             ))
     if flt.overdue:
-        parts.append(Problem.open_deadline < as_of)
+        parts.append(rules.overdue_sql(Problem.open_deadline, as_of))
     if flt.due_within_days is not None:
-        parts.append(Problem.open_deadline >= as_of)
-        parts.append(Problem.open_deadline <= as_of + dt.timedelta(days=flt.due_within_days))
+        parts.append(rules.due_within_sql(Problem.open_deadline, as_of, flt.due_within_days))
     for term in text_terms(flt.text):
         parts.append(Problem.search_text.like(f"%{_escape_like(term)}%", escape="\\"))
     if flt.ids is not None:
@@ -222,20 +221,18 @@ _ROW_COLS = (
     _raw(Problem.deadline), _raw(Problem.open_deadline), Problem.deadline_text,
     Problem.measures_total,
     Problem.measures_done, Problem.closeout_by, _raw(Problem.closeout_on),
-    Problem.closeout_note, Problem.version, _raw(Problem.updated_at),
+    Problem.closeout_note, Problem.version, _raw(Problem.updated_at), _raw(Problem.created_at),
 )
 
 
 def _row(t: Any, measures: tuple[MeasureRow, ...] = ()) -> ProblemRow:
-    title, kind, year = t[3], t[4], t[5]
-    source = title or (f"{year or ''}{SourceKind(kind).label}" if kind else "")
     return ProblemRow(
-        id=t[0], seq=t[1], source_id=t[2], source=source, category_id=t[6], category=t[7] or "",
+        id=t[0], seq=t[1], source_id=t[2], source=source_label(t[3], t[4], t[5]), category_id=t[6], category=t[7] or "",
         description=t[8], goal=t[9], lead_unit=t[10] or "", co_units=t[11], leader=t[12],
         owner=t[13], remarks=t[14], status=_STATUSES[t[15]], deadline=_day(t[16]),
         open_deadline=_day(t[17]), deadline_text=t[18], measures_total=t[19],
         measures_done=t[20], closeout_by=t[21], closeout_on=_day(t[22]), closeout_note=t[23],
-        version=t[24], updated_at=_stamp(t[25]),
+        version=t[24], updated_at=_stamp(t[25]), created_on=_day(t[26]),
         measures=measures,
     )
 
@@ -338,11 +335,11 @@ def problem_lines(
     """Matching problems in display order as short lines, overdue as of ``as_of``."""
     day = as_of or flt.as_of or clock.today()
     cols = (Problem.seq, Problem.source_id, Problem.description, Unit.name, Problem.deadline_text,
-            Problem.status, Problem.open_deadline < day, Problem.measures_done,
+            Problem.status, rules.overdue_sql(Problem.open_deadline, day), Problem.measures_done,
             Problem.measures_total)
     with ledger.read() as s:
         labels: dict[int | None, str] = {
-            sid: title or (f"{year or ''}{SourceKind(kind).label}" if kind else "")
+            sid: source_label(title, kind, year)
             for sid, title, kind, year in s.execute(
                 select(Source.id, Source.title, Source.kind, Source.year))}
         where = filter_clause(s, flt)
