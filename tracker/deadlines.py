@@ -229,6 +229,19 @@ def parse_deadline(text: str, reference: dt.date) -> Deadline:
     raise DeadlineError(f"无法识别整改时限“{_quote(stripped)}”，{_HINT}", _FIELD)
 
 
+def is_relative(text: str, reference: dt.date) -> bool:
+    """Whether the text's date depends on the day it is read against (年底前, 6月底前, 立行立改)."""
+    # A year later every such form lands on another date; a written date stays put.
+    year = reference.year + 1 if reference.year < MAX_YEAR else reference.year - 1
+    leap_day = (reference.month, reference.day) == (2, 29)
+    other = reference.replace(year=year, day=28 if leap_day else reference.day)
+    try:
+        here, there = parse_deadline(text, reference), parse_deadline(text, other)
+    except DeadlineError:
+        return False
+    return here.date is not None and here.date != there.date
+
+
 # Excel's day 0; 1900-03-01 onwards this base absorbs Excel's fictitious 1900-02-29.
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from tracker import clock
 from tracker.domain import (
     MeasureInput,
     ProblemFilter,
@@ -44,10 +45,10 @@ def test_created_problem_comes_back_as_frozen_row_with_derived_values(ledger) ->
     row = problems.create_problem(ledger, _canteen(sid))
     assert row.seq == 1 and row.source == "2021年履行教育职责评价反馈问题"
     assert row.category == "食堂与食品安全" and row.lead_unit == "市教育局"
-    # 年底前 resolves against the source's date (2022-06-15), not today.
-    assert row.measures[0].deadline == dt.date(2022, 12, 31)
+    # Typed 年底前 resolves against today (2026-11-23), not the source's date (2022-06-15).
+    assert row.measures[0].deadline == dt.date(2026, 12, 31)
     assert row.measures[0].lead_unit == "市市场监管局"
-    assert row.deadline == dt.date(2022, 12, 31)
+    assert row.deadline == dt.date(2026, 12, 31)
     assert row.status is Status.IN_PROGRESS
     with pytest.raises(dataclasses.FrozenInstanceError):
         row.description = "x"  # type: ignore[misc]
@@ -194,8 +195,9 @@ def test_undoing_a_delete_never_overwrites_a_problem_that_took_the_freed_id(ledg
 
 def test_saving_again_keeps_the_date_a_relative_deadline_was_read_as(ledger) -> None:
     sid = reference.create_source(ledger, SourceInput("旧来源", issued_on=dt.date(2025, 3, 1))).id
-    row = problems.create_problem(ledger, ProblemInput("问题", source_id=sid, measures=(
-        MeasureInput("措施", deadline_text="年底前"),)))
+    with clock.fixed_today(dt.date(2025, 5, 1)):  # typed in 2025: 年底前 is the end of 2025
+        row = problems.create_problem(ledger, ProblemInput("问题", source_id=sid, measures=(
+            MeasureInput("措施", deadline_text="年底前"),)))
     assert row.measures[0].deadline == dt.date(2025, 12, 31)
     reference.update_source(ledger, sid, SourceInput("旧来源"))  # the source loses its date
     edited = dataclasses.replace(

@@ -43,8 +43,8 @@ def test_new_problem_with_two_measures_is_stored(qtbot, small_ledger):
     assert "13" in m.reading.text() and not m.reading.text().startswith("→")
     m.deadline.clear()
     m.deadline.insert("年底前")
-    # The source was issued in 2025, so 年底前 is already past: the clerk is told before saving.
-    assert m.reading.text().startswith("→ 2025年12月31日（星期三），早于今天：保存后即为逾期")
+    # Typed today, 年底前 means this year's end whatever the source's date; the hint says so.
+    assert m.reading.text() == "按2026年11月23日理解：2026年12月31日（星期四）"
     qtbot.mouseClick(m.add_button, Qt.MouseButton.LeftButton)
     assert m.lead_unit.text() == "市教育局"  # carried over from the previous measure
     m.text_edit.setPlainText("引进社会资源")

@@ -44,7 +44,7 @@ def test_empty_verifier_is_refused(qtbot, small_ledger):
     p = _problem(small_ledger, "经费")
     d = CloseOutDialog(p, "", lambda v, on, n: close_out(small_ledger, p.id, v, on, n))
     qtbot.addWidget(d)
-    assert not d.try_save() and d.error.text() == "请填写销号核验人。"
+    assert not d.try_save() and d.error.text() == "销号需要填写核验人。"
 
 
 def test_progress_note_goes_to_the_chosen_measure(qtbot, small_ledger):

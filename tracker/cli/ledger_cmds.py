@@ -19,7 +19,8 @@ from tracker.cli.common import (
     write_lines,
 )
 from tracker.domain import MeasureRow, ProblemRow, Status
-from tracker.services.queries import list_problems, problem_lines
+from tracker.services.as_of import is_past, problems_as_of
+from tracker.services.queries import line_of, list_problems, problem_lines
 
 LIST_HEADERS = ["序号", "问题来源", "存在问题", "牵头单位", "整改时限", "状态", "进度"]
 LIST_WIDTHS = [4, 16, 40, 12, 14, 16, 5]
@@ -34,7 +35,7 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser("list", help="列出问题")
     add_filter_args(p)
-    p.add_argument("--as-of", help="计算逾期的日期（默认今天）")
+    p.add_argument("--as-of", help="按台账在该日的状态列出（默认今天）")
     p.add_argument("--json", action="store_true", help="输出 JSON")
     p.set_defaults(func=cmd_list)
 
@@ -75,6 +76,10 @@ def _measure_json(m: MeasureRow) -> dict[str, object]:
     }
 
 
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
 def problem_json(p: ProblemRow, as_of: dt.date) -> dict[str, object]:
     """The --json shape of one problem."""
     return {
@@ -82,6 +87,9 @@ def problem_json(p: ProblemRow, as_of: dt.date) -> dict[str, object]:
         "description": p.description, "status": p.status.value,
         "deadline": p.deadline.isoformat() if p.deadline else None,
         "overdue": p.is_overdue(as_of), "lead_unit": p.lead_unit, "owner": p.owner,
+        "leader": p.leader, "co_units": p.co_units,
+        "created_on": _iso(p.created_on), "closed_on": _iso(p.closeout_on),
+        "verifier": p.closeout_by,
         "measures": [_measure_json(m) for m in p.measures],
     }
 
@@ -92,7 +100,12 @@ def cmd_list(args: argparse.Namespace) -> int:
     ledger = ledger_from(args, read_only=True)
     try:
         flt = filter_from(args, ledger, as_of)
-        if args.json:
+        if is_past(as_of):
+            # What the ledger knew that day: problems created since left out, later
+            # completions and close-outs undone.
+            rows = problems_as_of(ledger, flt, as_of)
+            lines = [line_of(p, as_of) for p in rows]
+        elif args.json:
             rows = list_problems(ledger, flt, with_measures=True)
         else:
             lines = problem_lines(ledger, flt, as_of=as_of)  # only what the table shows

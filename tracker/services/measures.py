@@ -11,7 +11,7 @@ from tracker.domain import MeasureInput, ProblemRow, ProgressNoteRow, Status
 from tracker.errors import ConflictError, NotFoundError, ValidationError
 from tracker.rollup import done_on_for
 from tracker.services.problems import (
-    reference_date,
+    deadline_reference,
     refuse_unverified_close,
     resolve_deadline,
 )
@@ -48,8 +48,9 @@ def update_measure(
             new_done = done_on_for(status, done_on, m.done_on)
             assign(s, m, "measure", p.id, status=status.value, done_on=new_done)
         if deadline_text is not None:
+            # Typed (window or `rectify update`): 年底前 is this year's end, whatever the source.
             date, kind, text = resolve_deadline(
-                MeasureInput(text="", deadline_text=deadline_text), reference_date(s, p.source_id)
+                MeasureInput(text="", deadline_text=deadline_text), deadline_reference()
             )
             assign(s, m, "measure", p.id, deadline=date, deadline_kind=kind.value,
                    deadline_text=text)

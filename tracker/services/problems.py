@@ -23,6 +23,7 @@ from tracker.domain import (
 )
 from tracker.errors import ConflictError, DeadlineError, NotFoundError, ValidationError
 from tracker.rollup import done_on_for
+from tracker.rules import closeout_refusal
 from tracker.services.records import (
     assign,
     category_by_name,
@@ -44,13 +45,12 @@ PROBLEM_LABELS = {
 }
 
 
-def reference_date(session: Session, source_id: int | None) -> dt.date:
-    """What relative deadlines (年底前) resolve against: the source's date, else today."""
-    if source_id is not None:
-        src = session.get(Source, source_id)
-        if src is not None and src.issued_on is not None:
-            return src.issued_on
-    return clock.today()
+def deadline_reference(document_date: dt.date | None = None) -> dt.date:
+    """The day relative deadlines (年底前) resolve against: the imported document's, else today."""
+    # Typed text (editor, `rectify update`, bulk edit) passes nothing: 年底前 typed today on a
+    # 2022 source means this year's end, not a date four years overdue on saving. Importers
+    # pass their document's date (issued_on, 填报日期) because that is when it was written.
+    return document_date if document_date is not None else clock.today()
 
 
 def resolve_deadline(m: MeasureInput, ref: dt.date, where: str = "") -> tuple[
@@ -154,8 +154,9 @@ def next_seq(session: Session, source_id: int | None) -> int:
     return int(session.scalar(q) or 0) + 1
 
 
-def add_problem(session: Session, data: ProblemInput, ref: dt.date | None = None) -> Problem:
-    """Insert a problem with its measures in the caller's transaction (used by imports too)."""
+def add_problem(session: Session, data: ProblemInput,
+                document_date: dt.date | None = None) -> Problem:
+    """Insert a problem with its measures in the caller's transaction (imports: document date)."""
     if data.source_id is not None and session.get(Source, data.source_id) is None:
         raise NotFoundError("所选问题来源不存在，可能已被删除。")
     values = _problem_values(session, data)
@@ -165,7 +166,7 @@ def add_problem(session: Session, data: ProblemInput, ref: dt.date | None = None
     session.flush()
     record(session, "problem", problem.id, problem.id, "create", "description", "",
            problem.description)
-    apply_measures(session, problem, data.measures, ref or reference_date(session, data.source_id))
+    apply_measures(session, problem, data.measures, deadline_reference(document_date))
     refresh_problem(problem)
     session.flush()
     return problem
@@ -190,7 +191,7 @@ def update_problem(
         assign(s, p, "problem", p.id, **values)
         s.flush()
         s.refresh(p, ["lead_unit", "category", "source"])
-        apply_measures(s, p, data.measures, reference_date(s, p.source_id))
+        apply_measures(s, p, data.measures, deadline_reference())
         refresh_problem(p)
         s.flush()
         return problem_row(p)
@@ -257,7 +258,8 @@ def restore_problem(
                 status=m.status, done_on=m.done_on,
             ))
         s.refresh(p, ["measures"])
-        apply_measures(s, p, inputs, reference_date(s, p.source_id))
+        # The snapshot carries each measure's resolved date, so the reference is never used.
+        apply_measures(s, p, inputs, deadline_reference())
         for m in snapshot.measures:
             wanted = {n.id for n in m.notes}
             for note in s.scalars(select(ProgressNote).where(ProgressNote.measure_id == m.id)):
@@ -273,23 +275,27 @@ def restore_problem(
         return problem_row(p)
 
 
+def _closeout_field(statuses: Sequence[Status], verifier: str) -> str:
+    """The field a close-out refusal points at, checked in closeout_refusal's order."""
+    if not statuses or any(st in (Status.NOT_STARTED, Status.IN_PROGRESS) for st in statuses):
+        return "status"
+    if not verifier.strip():
+        return "closeout_by"
+    return "closeout_on"
+
+
 def close_out(
     ledger: Ledger, problem_id: int, verifier: str, on: dt.date, note: str = "",
     expected_version: int | None = None,
 ) -> ProblemRow:
-    """销号: mark every measure closed and record who verified it and when."""
-    if not verifier.strip():
-        raise ValidationError("请填写销号核验人。", "closeout_by")
+    """销号: close every measure and record who verified it and when, if closeout_refusal allows."""
     with ledger.write() as s:
         p = get_problem_obj(s, problem_id)
         _check_version(p, expected_version)
-        open_items = [m for m in p.measures if m.status in (Status.NOT_STARTED.value,
-                                                            Status.IN_PROGRESS.value)]
-        if open_items:
-            raise ValidationError(
-                f"还有 {len(open_items)} 项措施未完成，不能销号。请先把措施标为“已完成”或“长期坚持”。",
-                "status",
-            )
+        statuses = [Status(m.status) for m in p.measures]
+        refusal = closeout_refusal(statuses, verifier, on, clock.today())
+        if refusal is not None:
+            raise ValidationError(refusal, _closeout_field(statuses, verifier))
         assign(s, p, "problem", p.id, closeout_by=checked_text(verifier, "closeout_by", "核验人"),
                closeout_on=on, closeout_note=checked_text(note, "closeout_note", "销号说明"))
         for m in p.measures:
@@ -305,6 +311,7 @@ def bulk_update(
 ) -> list[ProblemRow]:
     """Apply one status, lead unit or deadline to every measure of several problems at once."""
     refuse_unverified_close(status)
+    ref = deadline_reference()  # typed in the bulk-edit dialog: today
     with ledger.write() as s:
         out = []
         unit = unit_by_name(s, lead_unit) if lead_unit else None
@@ -313,7 +320,6 @@ def bulk_update(
             if unit is not None:
                 assign(s, p, "problem", p.id, lead_unit_id=unit.id)
                 p.lead_unit = unit
-            ref = reference_date(s, p.source_id)
             for m in p.measures:
                 if status is not None:
                     assign(s, m, "measure", p.id, status=status.value,
@@ -329,9 +335,13 @@ def bulk_update(
 
 
 def create_problems(
-    ledger: Ledger, items: Sequence[ProblemInput], source: SourceInput | None = None
+    ledger: Ledger, items: Sequence[ProblemInput], source: SourceInput | None = None,
+    document_date: dt.date | None = None,
 ) -> list[ProblemRow]:
     """Add many problems (and their new source) in one transaction: all land or none."""
+    # The report import: relative deadlines mean the document's time, not the import day.
+    if document_date is None and source is not None:
+        document_date = source.issued_on
     with ledger.write() as s:
         source_id = None
         if source is not None:
@@ -346,5 +356,5 @@ def create_problems(
         for item in items:
             if source_id is not None:
                 item = replace(item, source_id=source_id)
-            out.append(problem_row(add_problem(s, item)))
+            out.append(problem_row(add_problem(s, item, document_date)))
         return out

@@ -328,6 +328,12 @@ class ProblemLine(NamedTuple):
     measures_total: int
 
 
+def line_of(p: ProblemRow, as_of: dt.date) -> ProblemLine:
+    """The short line of a whole row (a problem rebuilt as of a past day)."""
+    return ProblemLine(p.seq, p.source, p.description, p.lead_unit, p.deadline_text, p.status,
+                       rules.overdue(p.open_deadline, as_of), p.measures_done, p.measures_total)
+
+
 def problem_lines(
     ledger: Ledger, flt: ProblemFilter = ProblemFilter(), sort: str = "seq",
     descending: bool = False, as_of: dt.date | None = None,

@@ -123,7 +123,6 @@ class ProblemEditor(QDialog):
         layout.addWidget(self.buttons)
 
         self.new_source_button.clicked.connect(self._new_source)
-        self.source.currentIndexChanged.connect(lambda _i: self._source_changed())
         self._fill_lists(problem.source_id if problem else default_source_id)
         self._load(problem)
         if read_only:
@@ -155,14 +154,9 @@ class ProblemEditor(QDialog):
         self.measures.set_units(units)
 
     def _reference(self) -> dt.date:
-        sid = self.source.currentData()
-        for s in self.sources:
-            if s.id == sid and s.issued_on is not None:
-                return s.issued_on
+        """The day typed relative deadlines are read against: today, as the service reads them."""
+        # Never the source's date: 年底前 typed now on a 2022 source means this year's end.
         return clock.today()
-
-    def _source_changed(self) -> None:
-        self.measures.set_reference(self._reference())
 
     def _load(self, p: ProblemRow | None) -> None:
         if p is None:
@@ -178,7 +172,7 @@ class ProblemEditor(QDialog):
         self.owner.setText(p.owner)
         self.remarks.setText(p.remarks)
         self.measures.set_measures([MeasureDraft.from_row(m) for m in p.measures],
-                                   self._reference())
+                                   self._reference(), p.measures)
 
     def _make_read_only(self) -> None:
         for w in (self.source, self.new_source_button, self.seq, self.category,
@@ -199,7 +193,6 @@ class ProblemEditor(QDialog):
         if dialog.exec() and dialog.saved is not None:
             self.sources = list_sources(self.ledger)
             self._fill_lists(dialog.saved.id)
-            self._source_changed()
 
     # ------------------------------------------------------------ saving
 

@@ -22,8 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from tracker import clock
+from tracker.deadlines import format_date_cn, is_relative
 from tracker.domain import MeasureRow, ProblemRow, Status
-from tracker.errors import TrackerError
+from tracker.errors import TrackerError, ValidationError
+from tracker.rules import closeout_refusal
 from ui.models.measure_list import read_deadline
 from ui.widgets.completing_combo import CompletingCombo
 from ui.widgets.field_error import FieldError
@@ -92,17 +94,15 @@ class CloseOutDialog(_SaveDialog):
                  ) -> None:
         super().__init__(self.tr("销号"), parent)
         self._save = save
-        open_items = [m for m in problem.measures
-                      if m.status in (Status.NOT_STARTED, Status.IN_PROGRESS)]
+        self._statuses = [m.status for m in problem.measures]
         intro = QLabel(self.tr("问题：{d}").format(d=problem.description), self)
         intro.setWordWrap(True)
         self.body.addRow(intro)
-        if open_items:
-            warn = QLabel(self.tr("注意：还有 {n} 项措施未完成，需先改为“已完成”或“长期坚持”才能销号。")
-                          .format(n=len(open_items)), self)
-            warn.setWordWrap(True)
-            warn.setStyleSheet("color: #8a5300;")
-            self.body.addRow(warn)
+        # Why OK is disabled, in tracker.rules.closeout_refusal's words (the service's too).
+        self.why = QLabel(self)
+        self.why.setWordWrap(True)
+        self.why.setStyleSheet("color: #8a5300;")
+        self.body.addRow(self.why)
         self.verifier = QLineEdit(verifier, self)
         self.on = date_edit(self, clock.today())
         self.note = QPlainTextEdit(self)
@@ -110,8 +110,25 @@ class CloseOutDialog(_SaveDialog):
         self.body.addRow(self.tr("核验人"), self.verifier)
         self.body.addRow(self.tr("销号日期"), self.on)
         self.body.addRow(self.tr("销号说明"), self.note)
+        self.verifier.textChanged.connect(lambda _t: self._check())
+        self.on.dateChanged.connect(lambda _d: self._check())
+        self._check()
+
+    def refusal(self) -> str | None:
+        """Why the problem cannot be closed out as filled in, or None when it can."""
+        return closeout_refusal(self._statuses, self.verifier.text(), pydate(self.on.date()),
+                                clock.today())
+
+    def _check(self) -> None:
+        why = self.refusal()
+        self.why.setText(why or "")
+        self.why.setVisible(bool(why))
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(why is None)
 
     def attempt(self) -> None:
+        why = self.refusal()
+        if why is not None:  # the same sentence the service would refuse with
+            raise ValidationError(why)
         self._save(self.verifier.text(), pydate(self.on.date()), self.note.toPlainText())
 
 
@@ -181,8 +198,15 @@ class BulkEditDialog(_SaveDialog):
         self._read("")
 
     def _read(self, text: str) -> None:
-        meaning, error = read_deadline(text, clock.today())
-        self.reading.setText(meaning if error else "→ " + meaning)
+        today = clock.today()  # bulk-edited deadlines are typed, so they mean today's 年底前
+        meaning, error = read_deadline(text, today)
+        if error:
+            self.reading.setText(meaning)
+        elif is_relative(text, today):
+            self.reading.setText(self.tr("按{day}理解：{meaning}").format(
+                day=format_date_cn(today), meaning=meaning))
+        else:
+            self.reading.setText("→ " + meaning)
         self.reading.setStyleSheet("color: #b3261e;" if error else "color: #146c2e;")
 
     def attempt(self) -> None:

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from tracker import clock
-from tracker.deadlines import parse_deadline
-from tracker.domain import Status
+from tracker.deadlines import Deadline, describe, format_date_cn, is_relative, parse_deadline
+from tracker.domain import MeasureRow, Status
 from tracker.errors import DeadlineError
 from ui.models.measure_list import (
     MeasureColumn,
@@ -104,6 +104,8 @@ class MeasureEditor(QWidget):
 
         self._row = -1
         self._loading = False
+        # Stored measures by id: unchanged deadline text keeps the date it was saved as.
+        self._saved: dict[int, MeasureRow] = {}
         self.add_button.clicked.connect(self.add_measure)
         self.remove_button.clicked.connect(self.remove_current)
         self.up_button.clicked.connect(lambda: self.move_current(-1))
@@ -123,14 +125,16 @@ class MeasureEditor(QWidget):
 
     # ------------------------------------------------------------ public
 
-    def set_measures(self, drafts: list[MeasureDraft], reference: dt.date) -> None:
-        """Show these measures; relative deadlines read against ``reference``."""
+    def set_measures(self, drafts: list[MeasureDraft], reference: dt.date,
+                     saved: Iterable[MeasureRow] = ()) -> None:
+        """Show these measures; typed deadlines read against ``reference``, ``saved`` keep theirs."""
+        self._saved = {m.id: m for m in saved}
         self.model.set_reference(reference)
         self.model.set_drafts(drafts)
         self.select_row(0 if drafts else -1)
 
     def set_reference(self, reference: dt.date) -> None:
-        """A new source was picked: 年底前 means its year's end now."""
+        """The day typed relative deadlines (年底前) are read against; the hint names it."""
         self.model.set_reference(reference)
         self._show_reading()
 
@@ -222,17 +226,37 @@ class MeasureEditor(QWidget):
         if self._row < 0:
             self.reading.clear()
             return
-        meaning, error = read_deadline(self.deadline.text(), self.model.reference)
+        text = self.deadline.text()
+        reference = self.model.reference
+        mid = self.model.draft(self._row).id
+        saved = self._saved.get(mid) if mid is not None else None
+        if saved is not None and text.strip() == saved.deadline_text:
+            # The service keeps an unchanged text's stored date (年底前 saved in 2025 stays
+            # 2025-12-31), so show that date rather than a fresh reading against today.
+            meaning = describe(Deadline(saved.deadline, saved.deadline_kind, saved.deadline_text))
+            if is_relative(text, reference):
+                meaning += self.tr("（已保存的时限；改动文字后按今天重新理解）")
+            self.reading.setText("→ " + meaning)
+            self.reading.setStyleSheet(OK_STYLE)
+            return
+        meaning, error = read_deadline(text, reference)
         past = False
         if not error:
             try:
-                parsed = parse_deadline(self.deadline.text(), self.model.reference)
+                parsed = parse_deadline(text, reference)
                 past = parsed.date is not None and parsed.date < clock.today()
             except DeadlineError:
                 past = False
         if past:
-            # A relative deadline read against an old source (年底前 of 2025) is already
-            # overdue on saving: say so while the clerk can still change it.
-            meaning += self.tr("，早于今天：保存后即为逾期（相对时限按问题来源的日期计算）")
-        self.reading.setText(meaning if error else "→ " + meaning)
+            # 今年3月 or a written date already gone is overdue on saving: say so while the
+            # clerk can still change it.
+            meaning += self.tr("，早于今天：保存后即为逾期")
+        if error:
+            self.reading.setText(meaning)
+        elif is_relative(text, reference):
+            # 年底前 means a different day depending on when it is read: name that day.
+            self.reading.setText(self.tr("按{day}理解：{meaning}").format(
+                day=format_date_cn(reference), meaning=meaning))
+        else:
+            self.reading.setText("→ " + meaning)
         self.reading.setStyleSheet(BAD_STYLE if error or past else OK_STYLE)
