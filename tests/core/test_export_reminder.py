@@ -77,3 +77,23 @@ def test_unknown_unit_is_refused(ledger: Ledger, tmp_path: Path) -> None:
 ])
 def test_due_words(deadline: dt.date | None, words: str) -> None:
     assert due_words(deadline, AS_OF) == words
+
+
+def test_ongoing_work_with_an_old_date_is_not_chased_as_overdue(ledger: Ledger,
+                                                                tmp_path: Path) -> None:
+    """The 催办单 and the window answer alike: 长期坚持 is never overdue."""
+    from tracker.domain import MeasureInput
+    from tracker.excel.export_rows import OVERDUE_SUFFIX
+
+    row = create_problem(ledger, ProblemInput(
+        description="师德师风建设需常抓不懈", lead_unit="市教育局",
+        measures=(MeasureInput("开展师德专题教育", deadline_text="2025年6月30日",
+                               status=Status.ONGOING),)))
+    assert not row.is_overdue(AS_OF) and not row.measures[0].is_overdue(AS_OF)
+    path = tmp_path / "催办.xlsx"
+    result = export_reminder(ledger, "市教育局", path, OPTIONS, reply_by=dt.date(2026, 12, 10))
+    rows = _table(path)
+    assert rows[0][3] == "开展师德专题教育"
+    assert rows[0][5] == "长期坚持" and OVERDUE_SUFFIX not in str(rows[0][5])
+    assert rows[0][6] in ("", None)
+    assert result.overdue == 0

@@ -12,6 +12,7 @@ from pathlib import Path
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 
+from tracker import rules
 from tracker.db.engine import Ledger
 from tracker.domain import MeasureRow, ProblemFilter, ProblemRow
 from tracker.errors import NotFoundError, StorageError, ValidationError
@@ -45,11 +46,12 @@ class ReminderItem:
 
     def urgency(self, day: dt.date) -> tuple[int, dt.date]:
         """Sort key: overdue first, then the nearest deadline, undated last."""
-        dates = [m.deadline for m in self.measures if m is not None and m.deadline]
+        dates = [m.deadline for m in self.measures
+                 if m is not None and m.deadline and rules.holds_deadline(m.status, m.deadline)]
         if self.measures == (None,) and self.problem.open_deadline:
             dates = [self.problem.open_deadline]
         first = min(dates) if dates else dt.date.max
-        return (0 if first < day else 1 if first != dt.date.max else 2, first)
+        return (0 if rules.overdue(first, day) else 1 if first != dt.date.max else 2, first)
 
 
 @dataclass(frozen=True)
@@ -90,12 +92,15 @@ def _lines(item: ReminderItem, number: int, day: dt.date) -> list[tuple[list[str
     rows = []
     for m in item.measures:
         deadline = m.deadline if m is not None else p.open_deadline
-        overdue = deadline is not None and deadline < day
+        # 长期坚持 work is never overdue, whatever date is written beside it.
+        holds = deadline if m is None or rules.holds_deadline(m.status, deadline) else None
+        overdue = (rules.measure_overdue(m.status, m.deadline, day) if m is not None
+                   else rules.overdue(p.open_deadline, day))
         texts = [str(number), p.source, p.description,
                  m.text if m is not None else "",
                  deadline_words(deadline, m.deadline_text if m is not None else p.deadline_text),
                  status_words(m.status if m is not None else p.status, overdue),
-                 due_words(deadline, day), ""]
+                 due_words(holds, day), ""]
         rows.append(([safe_text(t, p, h) for t, h in zip(texts, HEADERS)], overdue))
     return rows
 
@@ -139,7 +144,8 @@ def export_reminder(
     all_lines = [_lines(item, k, day) for k, item in enumerate(items, start=1)]
     overdue = sum(1 for lines in all_lines for _, late in lines if late)
     soon = sum(1 for item in items for m in item.measures
-               if m is not None and m.deadline and 0 <= (m.deadline - day).days <= DUE_SOON_DAYS)
+               if m is not None and rules.holds_deadline(m.status, m.deadline)
+               and 0 <= (rules.days_left(m.deadline, day) or 0) <= DUE_SOON_DAYS)
     count = sum(len(lines) for lines in all_lines)
     wide(options.title.strip() or "整改事项催办单", styles.title, options.title_size * 2.0)
     wide(f"{unit}：", styles.meta_left, lines_height(1, size + 1) + 4)
