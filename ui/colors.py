@@ -5,23 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from enum import Enum
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor
 
-from tracker.domain import ProblemRow, Status
+from tracker import rules
+from tracker.domain import ProblemRow
 
 
-class Band(Enum):
-    """The colour band a problem falls in; NONE for open items with no near deadline."""
-
-    OVERDUE = "overdue"
-    SOON = "soon"
-    LATER = "later"
-    DONE = "done"
-    CLOSED = "closed"
-    NONE = "none"
+# The bands themselves are a core rule (tracker.rules), shared with the exports.
+Band = rules.Band
 
 
 @dataclass(frozen=True)
@@ -43,22 +36,8 @@ PALETTES: dict[Band, Palette] = {
 
 
 def warning_of(row: ProblemRow, as_of: dt.date, soon_days: int, later_days: int) -> Band:
-    """The band of a problem on ``as_of``: red past its open deadline, amber within
-    ``soon_days``, blue within ``later_days``, green when done, grey when closed out."""
-    if row.status is Status.CLOSED:
-        return Band.CLOSED
-    if row.status is Status.DONE:
-        return Band.DONE
-    left = row.days_left(as_of)
-    if left is None:
-        return Band.NONE
-    if left < 0:
-        return Band.OVERDUE
-    if left <= soon_days:
-        return Band.SOON
-    if left <= later_days:
-        return Band.LATER
-    return Band.NONE
+    """The band of a problem on ``as_of`` (tracker.rules.band)."""
+    return rules.band(row.status, row.open_deadline, as_of, soon_days, later_days)
 
 
 def warning_label(band: Band, soon_days: int, later_days: int) -> str:

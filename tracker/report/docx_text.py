@@ -4,25 +4,19 @@ Word's automatic numbering is not part of a paragraph's text, yet "（一）" or
 parser finds items, so the numbers are rebuilt from numbering.xml. Headings become markdown
 "#" lines, which the parser already understands.
 
-The file is checked before python-docx opens it: a .docx is a zip, and a small zip can inflate
-to gigabytes (a zip bomb), or hide an XML entity bomb; both are refused.
+The file is checked by tracker.zipguard before python-docx opens it: a .docx is a zip, and a
+small zip can inflate to gigabytes (a zip bomb), or hide an XML entity bomb; both are refused.
 """
 
 from __future__ import annotations
 
 import re
-import zipfile
-import zlib
 from pathlib import Path
 from typing import Any
 
+from tracker import zipguard
 from tracker.errors import ImportRejected
 
-# Declared sizes bound what zipfile will inflate (it stops at the declared size), so checking
-# them before reading is enough.
-MAX_DOCUMENT_XML = 60 * 1024 * 1024
-MAX_UNPACKED_TOTAL = 300 * 1024 * 1024
-MAX_RATIO = 200  # no real Word part compresses better than this
 _RESAVE = "请在 Word 或 WPS 中另存为 .docx 后再导入"
 _HEADING_STYLE = re.compile(r"(?:heading|标题)\s*([1-6])$", re.IGNORECASE)
 _CN_DIGITS = "〇一二三四五六七八九"
@@ -36,42 +30,9 @@ _CIRCLED_FORMATS = frozenset({"decimalEnclosedCircle", "decimalEnclosedCircleChi
 
 
 def check_docx_package(path: Path) -> None:
-    """Refuse a .docx that is not a Word package, is too big unpacked, or carries a DTD."""
-    name = path.name
-    try:
-        with zipfile.ZipFile(path) as z:
-            infos = z.infolist()
-            names = {i.filename for i in infos}
-            if "word/document.xml" not in names:
-                raise ImportRejected(f"“{name}”不是 Word 文档（.docx），无法读取其中的文字。{_RESAVE}。")
-            total = sum(i.file_size for i in infos)
-            doc = z.getinfo("word/document.xml")
-            packed = sum(i.compress_size for i in infos) or 1
-            if doc.file_size > MAX_DOCUMENT_XML or total > MAX_UNPACKED_TOTAL or total / packed > MAX_RATIO:
-                raise ImportRejected(f"“{name}”解压后过大，疑似损坏或恶意文件，已拒绝导入。")
-            for info in infos:
-                if info.filename.endswith((".xml", ".rels")):
-                    _check_xml(z.read(info), name)
-    except ImportRejected:
-        raise
-    except (
-        zipfile.BadZipFile, zipfile.LargeZipFile, OSError, KeyError, EOFError, RuntimeError, ValueError,
-        zlib.error,  # damaged deflate data inside an intact zip directory
-    ) as exc:
-        raise ImportRejected(f"“{name}”已损坏，无法作为 Word 文档打开。{_RESAVE}。") from exc
-
-
-def _check_xml(data: bytes, name: str) -> None:
-    """Parse one XML part with defusedxml: DTDs and entities (billion laughs) are refused."""
-    from defusedxml import DefusedXmlException
-    from defusedxml.ElementTree import ParseError, fromstring
-
-    try:
-        fromstring(data, forbid_dtd=True)
-    except DefusedXmlException as exc:
-        raise ImportRejected(f"“{name}”含有不安全的 XML 内容，已拒绝导入。") from exc
-    except (ParseError, ValueError) as exc:
-        raise ImportRejected(f"“{name}”已损坏，无法作为 Word 文档打开。{_RESAVE}。") from exc
+    """Refuse a .docx that tracker.zipguard refuses or that holds no Word document."""
+    if "word/document.xml" not in zipguard.check_container(path, "docx"):
+        raise ImportRejected(f"“{path.name}”不是 Word 文档（.docx），无法读取其中的文字。{_RESAVE}。")
 
 
 def _roman(n: int) -> str:
