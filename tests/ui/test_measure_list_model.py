@@ -78,3 +78,22 @@ def test_status_is_edited_by_label_and_empty_text_is_an_error(qtbot):
     model.add_draft()
     assert model.errors() == [(3, "第4项措施没有填写内容。")]
     assert not model.flags(model.index(0, MeasureColumn.READING)) & Qt.ItemFlag.ItemIsEditable
+
+
+def test_a_saved_relative_deadline_keeps_its_year_until_retyped(qtmodeltester):
+    from tracker.domain import DeadlineKind, MeasureRow
+
+    stored = MeasureRow(id=7, problem_id=1, position=1, text="核定编制", lead_unit="", co_units="",
+                        owner="", deadline=dt.date(2025, 12, 31), deadline_text="年底前",
+                        deadline_kind=DeadlineKind.DATED, status=Status.IN_PROGRESS,
+                        done_on=None, version=1)
+    model = MeasureListModel()
+    model.set_reference(dt.date(2026, 11, 23))
+    model.set_drafts([MeasureDraft.from_row(stored)])
+    qtmodeltester.check(model)
+    reading = model.index(0, MeasureColumn.READING)
+    assert reading.data() == "2025年12月31日（星期三）"
+    model.setData(model.index(0, MeasureColumn.DEADLINE), "年底前 ")
+    assert reading.data() == "2025年12月31日（星期三）"
+    model.setData(model.index(0, MeasureColumn.DEADLINE), "2026年底前")
+    assert reading.data() == "2026年12月31日（星期四）"

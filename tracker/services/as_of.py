@@ -33,20 +33,25 @@ def _date(text: str) -> dt.date | None:
     return dt.date.fromisoformat(text[:10]) if text else None
 
 
-def _values_then(ledger: Ledger, day: dt.date) -> dict[tuple[str, int], dict[str, str]]:
+def _values_then(ledger: Ledger, day: dt.date, ids: Sequence[int] | None = None
+                 ) -> dict[tuple[str, int], dict[str, str]]:
     """For each entity changed after ``day``: the value each field had on that day (the
-    "old" side of its first later change)."""
+    "old" side of its first later change). ``ids``: only these problems' history."""
     after = dt.datetime.combine(day + dt.timedelta(days=1), dt.time())
     then: dict[tuple[str, int], dict[str, str]] = {}
+    chunks: list[Sequence[int] | None] = (
+        [None] if ids is None else [ids[i:i + CHUNK] for i in range(0, len(ids), CHUNK)])
     with ledger.read() as s:
-        rows = s.execute(
-            select(ChangeLog.entity, ChangeLog.entity_id, ChangeLog.field, ChangeLog.old)
-            .where(ChangeLog.at >= after, ChangeLog.action == "update",
-                   ChangeLog.entity.in_(("measure", "problem")),
-                   ChangeLog.field.in_(MEASURE_FIELDS + PROBLEM_FIELDS))
-            .order_by(ChangeLog.at, ChangeLog.id))
-        for entity, eid, field, old in rows:
-            then.setdefault((entity, eid), {}).setdefault(field, old)
+        for chunk in chunks:
+            q = (select(ChangeLog.entity, ChangeLog.entity_id, ChangeLog.field, ChangeLog.old)
+                 .where(ChangeLog.at >= after, ChangeLog.action == "update",
+                        ChangeLog.entity.in_(("measure", "problem")),
+                        ChangeLog.field.in_(MEASURE_FIELDS + PROBLEM_FIELDS))
+                 .order_by(ChangeLog.at, ChangeLog.id))
+            if chunk is not None:
+                q = q.where(ChangeLog.problem_id.in_(chunk))
+            for entity, eid, field, old in s.execute(q):
+                then.setdefault((entity, eid), {}).setdefault(field, old)
     return then
 
 
@@ -134,7 +139,8 @@ def problems_as_of(ledger: Ledger, flt: ProblemFilter, day: dt.date, sort: str =
     loose = dataclasses.replace(flt, status=None, overdue=False, due_within_days=None)
     rows = list_problems(ledger, loose, sort, descending, with_notes=with_notes)
     created, measures_created = _created(ledger, [p.id for p in rows])
-    then = _values_then(ledger, day)
+    # A chunk of an export asks for a few ids: read only their history.
+    then = _values_then(ledger, day, [p.id for p in rows] if flt.ids is not None else None)
     out = []
     for p in rows:
         past = problem_then(p, day, created.get(p.id), measures_created, then)

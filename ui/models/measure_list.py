@@ -19,7 +19,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 
 from tracker import clock
-from tracker.deadlines import describe, parse_deadline
+from tracker.deadlines import Deadline, describe, parse_deadline
 from tracker.domain import MeasureInput, MeasureRow, Status
 from tracker.errors import DeadlineError
 
@@ -63,12 +63,21 @@ class MeasureDraft:
     status: Status = Status.NOT_STARTED
     id: int | None = None
     done_on: dt.date | None = None
+    # The stored reading: a saved 年底前 keeps the year it was typed in until retyped.
+    saved: Deadline | None = None
 
     @classmethod
     def from_row(cls, m: MeasureRow) -> MeasureDraft:
         """A draft holding a stored measure's values."""
         return cls(m.text, m.lead_unit, m.co_units, m.owner, m.deadline_text, m.status, m.id,
-                   m.done_on)
+                   m.done_on, Deadline(m.deadline, m.deadline_kind, m.deadline_text))
+
+    def reading(self, reference: dt.date) -> tuple[str, str | None]:
+        """(what the deadline means, error or None): the stored date while the text is the
+        stored text, else the text read against ``reference`` (the day it is typed)."""
+        if self.saved is not None and self.deadline_text.strip() == self.saved.text.strip():
+            return describe(self.saved), None
+        return read_deadline(self.deadline_text, reference)
 
     def to_input(self) -> MeasureInput:
         """What the service is given."""
@@ -121,7 +130,7 @@ class MeasureListModel(QAbstractTableModel):
             if not d.text.strip():
                 out.append((i, QCoreApplication.translate("MeasureList", "第{n}项措施没有填写内容。")
                             .format(n=i + 1)))
-            _, err = read_deadline(d.deadline_text, self.reference)
+            _, err = d.reading(self.reference)
             if err:
                 out.append((i, QCoreApplication.translate("MeasureList", "第{n}项措施：{msg}")
                             .format(n=i + 1, msg=err)))
@@ -191,12 +200,12 @@ class MeasureListModel(QAbstractTableModel):
             if col in FIELDS:
                 return getattr(d, FIELDS[col])
             if col is MeasureColumn.READING:
-                return read_deadline(d.deadline_text, self.reference)[0]
+                return d.reading(self.reference)[0]
             return d.status.label
         if role == STATUS_VALUE_ROLE and col is MeasureColumn.STATUS:
             return d.status.value
         if role == Qt.ItemDataRole.ForegroundRole and col is MeasureColumn.READING:
-            return ERROR_COLOR if read_deadline(d.deadline_text, self.reference)[1] else None
+            return ERROR_COLOR if d.reading(self.reference)[1] else None
         if role == Qt.ItemDataRole.ToolTipRole and col in (MeasureColumn.TEXT,
                                                            MeasureColumn.READING):
             return self.data(index, Qt.ItemDataRole.DisplayRole) or None
