@@ -129,10 +129,10 @@ class SourceRow:
 
     @property
     def display(self) -> str:
-        """Short name for lists: the title, else kind and year."""
-        if self.title:
-            return self.title
-        return f"{self.year or ''}{self.kind.label}"
+        """Short name for lists: the title, else kind and year (tracker.rules.source_label)."""
+        from tracker.rules import source_label  # rules imports this module
+
+        return source_label(self.title, self.kind, self.year)
 
 
 @dataclass(frozen=True)

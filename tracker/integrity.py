@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from tracker.db.engine import Ledger
+from tracker.services.checks import check_caches
 
 
 @dataclass(frozen=True)
@@ -14,16 +15,18 @@ class IntegrityReport:
     integrity: tuple[str, ...]
     foreign_keys: tuple[str, ...]
     rollups: tuple[str, ...] = field(default_factory=tuple)
+    search_texts: tuple[str, ...] = field(default_factory=tuple)  # stale 检索文本
 
     @property
     def ok(self) -> bool:
         """True when every check passed."""
-        return self.integrity == ("ok",) and not self.foreign_keys and not self.rollups
+        return (self.integrity == ("ok",) and not self.foreign_keys and not self.rollups
+                and not self.search_texts)
 
     def lines(self) -> list[str]:
         """Chinese lines for the CLI and the window."""
         if self.ok:
-            return ["完整性检查通过：数据库结构完好，外键无误，问题状态与措施一致。"]
+            return ["完整性检查通过：数据库结构完好，外键无误，问题状态与措施一致，检索文本为最新。"]
         out = []
         if self.integrity != ("ok",):
             out.append("数据库完整性检查发现问题：")
@@ -34,15 +37,15 @@ class IntegrityReport:
         if self.rollups:
             out.append(f"{len(self.rollups)} 个问题的汇总状态与其措施不一致：")
             out += [f"  {x}" for x in self.rollups[:50]]
+        if self.search_texts:
+            out.append(f"{len(self.search_texts)} 个问题的检索文本已过期（与其内容或单位名称不一致），"
+                       "搜索可能找不到它们：")
+            out += [f"  {x}的检索文本已过期" for x in self.search_texts[:50]]
         return out
 
 
 def check_ledger(ledger: Ledger) -> IntegrityReport:
-    """PRAGMA integrity_check, foreign_key_check, and the problem rollup cache."""
-    from tracker.db.orm import Problem
-    from tracker.services.records import problem_row
-    from tracker.rollup import MeasureFacts, roll_up
-
+    """PRAGMA integrity_check, foreign_key_check, and the problems' cached values."""
     conn = ledger.raw_connection()
     try:
         integrity = tuple(r[0] for r in conn.execute("PRAGMA integrity_check"))
@@ -51,19 +54,7 @@ def check_ledger(ledger: Ledger) -> IntegrityReport:
         )
     finally:
         conn.close()
-    bad: list[str] = []
-    if integrity == ("ok",):
-        from sqlalchemy import select
-        from sqlalchemy.orm import selectinload
-
-        with ledger.read() as s:
-            q = select(Problem).options(selectinload(Problem.measures))
-            for p in s.scalars(q).yield_per(2000):
-                row = problem_row(p, with_notes=False)
-                r = roll_up([MeasureFacts(m.status, m.deadline, m.deadline_kind, m.deadline_text)
-                             for m in row.measures])
-                if (r.status, r.deadline, r.open_deadline, r.total, r.done) != (
-                        row.status, row.deadline, row.open_deadline, row.measures_total,
-                        row.measures_done):
-                    bad.append(f"问题 {p.id}（序号 {p.seq}）")
-    return IntegrityReport(integrity, fks, tuple(bad))
+    if integrity != ("ok",):  # a damaged file: its rows cannot be trusted to read back
+        return IntegrityReport(integrity, fks)
+    caches = check_caches(ledger)
+    return IntegrityReport(integrity, fks, caches.rollups, caches.search_texts)

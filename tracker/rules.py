@@ -122,6 +122,10 @@ def problem_search_text(description: str, goal: str, remarks: str, owner: str, l
 
 # ------------------------------------------------------------------ close-out (销号)
 
+# The close-out note of a problem a hand-made ledger brought in already closed out.
+IMPORTED_CLOSED = "导入时原台账已标为已销号（未在本台账核验）"
+
+
 def closeout_refusal(statuses: Iterable[Status], verifier: str, on: dt.date | None,
                      today: dt.date) -> str | None:
     """Why a problem cannot be closed out now (one Chinese sentence), or None when it can:

@@ -153,3 +153,15 @@ def test_progress_notes_written_after_the_day_are_left_out(ledger: Ledger) -> No
         measures.add_progress_note(ledger, first, dt.date(2026, 6, 1), "已完成检查")
     then = problems_as_of(ledger, ProblemFilter(), dt.date(2026, 5, 1), with_notes=True)[0]
     assert [n.text for n in then.measures[0].notes] == ["已制定方案"]
+
+
+def test_the_overdue_list_of_a_past_day_is_the_list_of_that_day(ledger: Ledger) -> None:
+    from tracker.services.queries import problem_ids
+
+    pid = _one_problem(ledger, dt.date(2026, 3, 1))
+    with clock.fixed_today(dt.date(2026, 10, 1)):
+        for m in get_problem(ledger, pid).measures:
+            measures.set_measure_status(ledger, m.id, Status.DONE)
+    assert problem_ids(ledger, ProblemFilter(overdue=True)) == []
+    assert problem_ids(ledger, ProblemFilter(overdue=True, as_of=dt.date(2026, 8, 1))) == [pid]
+    assert problem_ids(ledger, ProblemFilter(overdue=True, as_of=dt.date(2026, 2, 1))) == []

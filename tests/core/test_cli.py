@@ -37,7 +37,11 @@ def test_list_json_has_the_documented_keys(demo_db: Path) -> None:
     data = json.loads(out.stdout)
     assert len(data) == 80
     assert set(data[0]) == {"id", "seq", "source", "category", "description", "status",
-                            "deadline", "overdue", "lead_unit", "owner", "measures"}
+                            "deadline", "overdue", "lead_unit", "owner", "leader", "co_units",
+                            "created_on", "closed_on", "verifier", "measures"}
+    closed = [p for p in data if p["status"] == "closed"]
+    assert closed and all(p["verifier"] and p["closed_on"] for p in closed)
+    assert all(p["created_on"] <= (p["closed_on"] or p["created_on"]) for p in data)
     assert set(data[0]["measures"][0]) == {"id", "text", "lead_unit", "co_units", "owner",
                                            "deadline", "deadline_text", "status", "done_on"}
 

@@ -24,8 +24,8 @@ from tracker.services.measures import update_measure
 from tracker.services.problems import create_problem, delete_problem
 from tracker.services.queries import count_problems, get_problem, list_problems
 
-EXPORTED_ON = dt.date(2026, 11, 1)
 TODAY = dt.date(2026, 11, 23)
+EXPORTED_ON = TODAY  # an export dated before the problems existed would hold none of them
 OPTIONS = ImportOptions(today=TODAY)
 
 

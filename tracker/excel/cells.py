@@ -7,13 +7,13 @@ import datetime as dt
 import functools
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from tracker.deadlines import format_date_cn
 from tracker.domain import Status
 from tracker.errors import ImportRejected
 from tracker.excel.reading import MergedRange
+from tracker.import_model import NoteLine as NoteLine  # defined with the import's data; re-exported
 from tracker.text import clean_text
 
 OVERDUE_MARKS = ("（逾期）", "(逾期)", "逾期")
@@ -41,15 +41,6 @@ _FOOTER = re.compile(r"^\s*(?:填报人|填表人|制表人|审核人|审核|联
                      r"分管领导|单位负责人|填报单位|填报日期|签字|签名|盖章)\s*[（(]?[^：:]{0,6}[：:]")
 _SECTION = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[（(][一二三四五六七八九十]{1,3}[)）])\s*")
 _SEQ = re.compile(r"^\s*[（(]?\s*(\d{1,6})\s*[)）.．、]?\s*$")
-
-
-@dataclass(frozen=True)
-class NoteLine:
-    """One dated progress note read from a 整改进展 cell."""
-
-    noted_on: dt.date
-    text: str
-    dated: bool  # True when the line carried its own date
 
 
 def cell_text(value: Any) -> str:

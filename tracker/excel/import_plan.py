@@ -26,6 +26,7 @@ from tracker.excel.import_values import PlannedProblem, ValueReader
 from tracker.excel.reading import SheetData, WorkbookData, open_workbook
 from tracker.excel.roundtrip import RoundTripDiff, RowUpdate, merge_duplicates
 from tracker.excel.roundtrip_seen import ExportHistory, SeenProblem, current_view
+from tracker.import_model import PlannedSource as PlannedSource  # re-exported
 from tracker.services.history import list_history
 from tracker.services.identity import NewSince, new_since
 from tracker.services.queries import list_problems
@@ -51,18 +52,6 @@ class ImportOptions:
     blank_continues: bool = False  # an empty, unmerged 存在问题 continues the problem above
     today: dt.date | None = None
     as_new: bool = False  # --as-new: rows of an exported file become new problems (ids ignored)
-
-
-@dataclass(frozen=True)
-class PlannedSource:
-    """A source the import files problems under: an existing one (id) or a new one."""
-
-    key: tuple[str, int | None]  # what PlannedProblem.source names: (title, year) as read
-    title: str
-    year: int | None
-    kind: SourceKind
-    existing_id: int | None
-    use_file_seq: bool  # keep the file's 序号 (unique numbers, source empty before)
 
 
 @dataclass(frozen=True)
@@ -228,6 +217,7 @@ class _Planner:
         self.findings += walker.findings
         reader = ValueReader(name, mapping, meta.fill_date or self.today, meta.fill_date,
                              self.today)
+        reader.returned = self.round_trip_file
         report = SheetReport(name, mapping, meta, mapping.is_round_trip and not self.options.as_new,
                              "", walker.skipped_notes)
         return report, groups, reader

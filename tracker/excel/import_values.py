@@ -5,7 +5,7 @@ value becomes a finding naming its sheet, row and column instead of an exception
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from tracker.deadlines import Deadline, deadline_from_cell
@@ -22,6 +22,8 @@ from tracker.excel.cells import (
 from tracker.excel.export_options import excel_length, too_long_for_cell
 from tracker.excel.header_detect import ColumnMapping
 from tracker.excel.import_rows import ERROR, WARNING, Finding, RowCells, RowGroup
+from tracker.import_model import PlannedMeasure as PlannedMeasure  # re-exported
+from tracker.import_model import PlannedProblem as PlannedProblem  # re-exported
 from tracker.services.records import MAX_TEXT
 
 PROBLEM_TEXT_FIELDS = ("description", "goal", "co_units", "leader", "owner", "remarks")
@@ -29,27 +31,8 @@ PROBLEM_TEXT_FIELDS = ("description", "goal", "co_units", "leader", "owner", "re
 JOINED_FIELDS = ("goal", "leader", "remarks")
 
 
-@dataclass(frozen=True)
-class PlannedMeasure:
-    """One measure to create, with the progress notes read from its row."""
-
-    row: int
-    data: MeasureInput
-    notes: tuple[NoteLine, ...] = ()
-
-
-@dataclass(frozen=True)
-class PlannedProblem:
-    """One problem to create: where it is in the file, its source's name and its measures."""
-
-    sheet: str
-    row: int
-    last_row: int
-    source: tuple[str, int | None]  # the source's (title, year); resolved to an id when applied
-    file_seq: int | None
-    data: ProblemInput
-    measures: tuple[PlannedMeasure, ...]
-    warned: bool = False  # some row of it carries a warning
+CLOSED_IN_RETURN = ("文件中的“已销号”按“已完成”导入：销号须由督导室核验后在台账中办理"
+                    "（填写核验人和销号日期）。")
 
 
 class ValueReader:
@@ -62,6 +45,9 @@ class ValueReader:
         self.reference = reference  # what 年底前 / 明年 resolve against
         self.fill_date = fill_date
         self.today = today
+        # A file exported by this app and sent back by a unit: close-out is the office's
+        # verification in the ledger, never a cell a unit fills in.
+        self.returned = False
         self.findings: list[Finding] = []
         # Ledgers repeat the same few deadlines and status words thousands of times.
         self._deadlines: dict[str, Deadline | DeadlineError] = {}
@@ -126,6 +112,14 @@ class ValueReader:
                      "全文另存为一条整改进展。", WARNING, text)
         return status, text
 
+    def returned_status(self, row: int, status: Status | None) -> Status | None:
+        """已销号 in a returned file comes in as 已完成, with a warning at its cell: close-out
+        needs the office's verifier and date, recorded in the ledger (销号)."""
+        if status is not Status.CLOSED or not self.returned:
+            return status
+        self.finding(row, "status", CLOSED_IN_RETURN, WARNING, Status.CLOSED.label)
+        return Status.DONE
+
     def notes(self, cells: RowCells, default_day: dt.date) -> tuple[NoteLine, ...]:
         """The 整改进展 cell as dated notes (undated text gets ``default_day``)."""
         text = self.text(cells, "progress")
@@ -142,7 +136,7 @@ class ValueReader:
                          "已导入为一项没有文字的措施，请补充。", WARNING)
         deadline = self.deadline(cells)
         status, extra = self.status(cells)
-        status = status or Status.NOT_STARTED
+        status = self.returned_status(cells.row, status) or Status.NOT_STARTED
         notes = self.notes(cells, self.fill_date or self.today)
         if extra:
             notes += (NoteLine(self.fill_date or self.today, extra, False),)

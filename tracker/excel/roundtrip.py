@@ -7,84 +7,23 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
 
 from tracker.deadlines import Deadline, format_date_cn
-from tracker.domain import MeasureRow, ProblemInput, ProblemRow
+from tracker.domain import MeasureRow, ProblemInput, ProblemRow, Status
 from tracker.excel.cells import NoteLine, cell_text
 from tracker.excel.export_rows import deadline_words, progress_words
 from tracker.excel.import_rows import Finding, RowCells, RowGroup, parse_id
-from tracker.excel.import_values import PlannedProblem, ValueReader
+from tracker.excel.import_values import ValueReader
 from tracker.excel.roundtrip_seen import SeenMeasure, SeenProblem, current_view
+from tracker.import_model import KEEP_LEDGER as KEEP_LEDGER  # re-exported, as are the next
+from tracker.import_model import RESOLUTIONS as RESOLUTIONS
+from tracker.import_model import TAKE_FILE as TAKE_FILE
+from tracker.import_model import FieldChange, RowUpdate
 
 PROBLEM_FIELDS = {"description": "存在问题", "category": "问题类别", "goal": "整改目标",
                   "co_units": "配合单位", "leader": "责任领导", "owner": "责任人", "remarks": "备注"}
 MEASURE_PEOPLE = ("owner", "co_units")  # problem columns a measure row may override
-KEEP_LEDGER, TAKE_FILE = "keep-ledger", "take-file"
 SeenFor = Callable[[ProblemRow, bool], SeenProblem]  # (problem, changed since export) -> seen
-RESOLUTIONS = (KEEP_LEDGER, TAKE_FILE)
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    """One value the file changes: entity (problem / measure / note), field, old and new."""
-
-    entity: str
-    field: str
-    label: str
-    old: str
-    new: str
-    value: Any = None  # the typed new value: str, Status, Deadline or NoteLine
-    exported: str | None = None  # the value at export time, when the ledger has moved since
-
-    def describe(self) -> str:
-        """“完成情况：“整改中” → “已完成”” / “新增进展：2026年11月1日：…”."""
-        if self.entity == "note":
-            return f"新增进展：{self.new}"
-        if self.exported is not None and self.exported != self.old:
-            return (f"{self.label}：导出时“{self.exported}”，台账中现为“{self.old}”，"
-                    f"文件改为“{self.new}”")
-        return f"{self.label}：“{self.old}” → “{self.new}”"
-
-
-@dataclass(frozen=True)
-class RowUpdate:
-    """The changes one file row makes to a stored problem or measure."""
-
-    sheet: str
-    row: int
-    problem_id: int
-    measure_id: int | None  # None: changes to the problem itself, or a measure the unit added
-    changes: tuple[FieldChange, ...]
-    seen_problem_version: int | None  # stored versions when the plan was made: re-checked on apply
-    seen_measure_version: int | None
-    conflict: str = ""  # why the clerk must choose (empty: no conflict)
-    recreate: PlannedProblem | None = None  # a problem deleted in the app since the export
-    # The row as it will read after the import: 存在问题, 整改措施, 牵头单位, 整改时限, 完成情况,
-    # new 整改进展; and which of those the file changes.
-    after: tuple[str, ...] = ()
-    changed: frozenset[str] = frozenset()
-
-    @property
-    def key(self) -> str:
-        """Stable name of the row for resolutions: 工作表!行."""
-        return f"{self.sheet}!{self.row}"
-
-    @property
-    def is_new_measure(self) -> bool:
-        """True when the row adds a measure to a stored problem."""
-        return any(c.entity == "measure" and c.field == "create" for c in self.changes)
-
-    def describe(self) -> str:
-        """One line per change, prefixed with where the row is."""
-        what = f"问题{self.problem_id}" + (f" 措施{self.measure_id}" if self.measure_id else "")
-        if self.recreate is not None:  # the number may be another problem's by now
-            what = f"导出时的问题{self.problem_id}"
-        head = f"工作表“{self.sheet}”第{self.row}行（{what}）"
-        if self.conflict:
-            head += f"【冲突：{self.conflict}】"
-        return "\n".join([head, *("  " + c.describe() for c in self.changes)])
 
 
 def _deadline_text(d: Deadline) -> str:
@@ -216,6 +155,8 @@ class RoundTripDiff:
         extra = ""
         if r.has("status"):
             status, extra = r.status(cells)
+            if status is Status.CLOSED and Status.CLOSED not in (seen.status, m.status):
+                status = r.returned_status(cells.row, status)
             if status is not None and status is not seen.status and status is not m.status:
                 out.append(FieldChange("measure", "status", "完成情况", m.status.label,
                                        status.label, status, seen.status.label))

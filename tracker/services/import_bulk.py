@@ -11,15 +11,15 @@ from typing import Any
 from sqlalchemy import FromClause, func, select
 from sqlalchemy.orm import Session
 
-from tracker import clock
+from tracker import clock, rules
 from tracker.db.orm import ChangeLog, Measure, Problem, ProgressNote
-from tracker.domain import DeadlineKind
+from tracker.domain import DeadlineKind, Status
 from tracker.errors import ValidationError
-from tracker.excel.import_values import PlannedProblem
+from tracker.import_model import PlannedProblem
 from tracker.rollup import MeasureFacts, done_on_for, roll_up
+from tracker.rules import MeasureWords, problem_search_text
 from tracker.services.problems import PROBLEM_LABELS, next_seq
 from tracker.services.records import category_by_name, checked_text, unit_by_name
-from tracker.text import search_text
 
 BATCH = 2000
 # Column order of the queued tuples (checked against the tables at every flush).
@@ -93,11 +93,8 @@ class BulkProblemWriter:
         lead_id = self._unit(lead)
         seq = planned.file_seq if keep_seq and planned.file_seq else self._next_seq(source_id)
         self._log_line("problem", pid, pid, values["description"])
-        # Same order as records.refresh_problem, so search matches what add_problem stores.
-        facts, parts = [], [values["description"], values["goal"], values["remarks"],
-                            values["owner"], values["leader"], values["co_units"]]
-        if lead_id is not None:
-            parts.append(lead)
+        facts: list[MeasureFacts] = []
+        words: list[MeasureWords] = []
         stamp = self.stamp
         for pos, pm in enumerate(planned.measures, start=1):
             m = pm.data
@@ -118,17 +115,23 @@ class BulkProblemWriter:
                 self.nid += 1
                 self.notes += 1
             facts.append(MeasureFacts(m.status, m.deadline, kind, dtext))
-            parts += [text, owner, co, dtext]
-            if unit_id is not None:
-                parts.append(unit)
+            # The unit's name only when there is a unit, as refresh_problem reads it.
+            words.append(MeasureWords(text, owner, co, dtext, unit if unit_id is not None else ""))
             self.mid += 1
             self.measures += 1
         r = roll_up(facts)
+        # The one search rule, so search matches what add_problem stores.
+        found = problem_search_text(values["description"], values["goal"], values["remarks"],
+                                    values["owner"], values["leader"], values["co_units"],
+                                    lead if lead_id is not None else "", words)
         self._p.append((
             pid, source_id, seq, self._category(data.category), lead_id,
-            *(values[f] for f in PROBLEM_LABELS), "", None, "", r.status.value,
+            # A hand-made ledger's 已销号 is kept, marked as closed before it came in: the
+            # office's verification happened outside this ledger (no verifier or date).
+            *(values[f] for f in PROBLEM_LABELS), "", None,
+            rules.IMPORTED_CLOSED if r.status is Status.CLOSED else "", r.status.value,
             _day(r.deadline), _day(r.open_deadline), r.deadline_text, r.total, r.done,
-            search_text(parts), stamp, stamp, 1))
+            found, stamp, stamp, 1))
         self.problems += 1
         self.problem_ids.append(pid)
         if len(self._m) >= BATCH:

@@ -1,6 +1,6 @@
-"""Apply a checked ImportPlan in ONE write transaction: new sources, units and problems, and the
-updates of a round-tripped ledger with their history. Cancelling (progress raising) or any
-error rolls the whole import back."""
+"""Apply a checked import plan (an ImportRequest: tracker.excel's ImportPlan) in ONE write
+transaction: new sources, units and problems, and the updates of a round-tripped ledger with
+their history. Cancelling (progress raising) or any error rolls the whole import back."""
 
 from __future__ import annotations
 
@@ -20,10 +20,16 @@ from tracker.db.orm import ChangeLog, Measure, Problem, ProgressNote, Source
 from tracker.deadlines import Deadline
 from tracker.domain import Status
 from tracker.errors import ConflictError
-from tracker.excel.cells import NoteLine
-from tracker.excel.import_plan import ImportPlan, PlannedSource
-from tracker.excel.import_values import PlannedMeasure
-from tracker.excel.roundtrip import KEEP_LEDGER, RESOLUTIONS, TAKE_FILE, RowUpdate
+from tracker.import_model import (
+    KEEP_LEDGER,
+    RESOLUTIONS,
+    TAKE_FILE,
+    ImportRequest,
+    NoteLine,
+    PlannedMeasure,
+    PlannedSource,
+    RowUpdate,
+)
 from tracker.services.import_bulk import BulkProblemWriter
 from tracker.services.records import (
     assign,
@@ -80,12 +86,12 @@ def choice_for(update: RowUpdate, resolutions: Resolutions) -> str:
     return resolutions.get(update.key, "")
 
 
-def unresolved(plan: ImportPlan, resolutions: Resolutions) -> list[RowUpdate]:
+def unresolved(plan: ImportRequest, resolutions: Resolutions) -> list[RowUpdate]:
     """Conflicts still waiting for the clerk's choice."""
     return [u for u in plan.conflicts if not choice_for(u, resolutions)]
 
 
-def _sources(s: Session, plan: ImportPlan) -> tuple[dict[Any, PlannedSource], dict[Any, int],
+def _sources(s: Session, plan: ImportRequest) -> tuple[dict[Any, PlannedSource], dict[Any, int],
                                                        list[str]]:
     ids: dict[Any, int] = {}
     created = []
@@ -207,7 +213,7 @@ def _check_versions(s: Session, updates: list[RowUpdate]) -> None:
 
 
 def apply_plan(
-    ledger: Ledger, plan: ImportPlan, resolutions: Resolutions = None,
+    ledger: Ledger, plan: ImportRequest, resolutions: Resolutions = None,
     progress: ProgressFn | None = None, today: dt.date | None = None,
 ) -> ImportResult:
     """Write the plan in one transaction; refuses a plan with errors or undecided conflicts."""

@@ -201,7 +201,15 @@ def problem_ids(
     ledger: Ledger, flt: ProblemFilter = ProblemFilter(), sort: str = "seq",
     descending: bool = False,
 ) -> list[int]:
-    """Ids of the matching problems in display order (the table fetches rows lazily)."""
+    """Ids of the matching problems in display order (the table fetches rows lazily).
+    A filter on state (status, overdue, due soon) for a past day selects by the state the
+    problems had then (tracker.services.as_of)."""
+    if flt.status is not None or flt.overdue or flt.due_within_days is not None:
+        from tracker.services.as_of import is_past, problems_as_of  # it builds on this module
+
+        if is_past(flt.as_of):
+            return [p.id for p in problems_as_of(ledger, flt, flt.as_of or clock.today(), sort,
+                                                 descending)]
     with ledger.read() as s:
         where = filter_clause(s, flt)
         order = _order(sort, descending, scan=bool(text_terms(flt.text)))

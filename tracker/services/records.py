@@ -22,7 +22,8 @@ from tracker.domain import (
 )
 from tracker.errors import NotFoundError, ValidationError
 from tracker.rollup import MeasureFacts, roll_up
-from tracker.text import clean_text, search_text
+from tracker.rules import MeasureWords, problem_search_text, source_label
+from tracker.text import clean_text
 
 MAX_TEXT = 32_767  # Excel's cell limit: longer text could never be exported whole
 
@@ -150,15 +151,11 @@ def refresh_problem(problem: Problem) -> None:
     problem.deadline_text = r.deadline_text
     problem.measures_total = r.total
     problem.measures_done = r.done
-    parts = [problem.description, problem.goal, problem.remarks, problem.owner, problem.leader]
-    parts.append(problem.co_units)
-    if problem.lead_unit is not None:
-        parts.append(problem.lead_unit.name)
-    for m in problem.measures:
-        parts += [m.text, m.owner, m.co_units, m.deadline_text]
-        if m.lead_unit is not None:
-            parts.append(m.lead_unit.name)
-    problem.search_text = search_text(parts)
+    problem.search_text = problem_search_text(
+        problem.description, problem.goal, problem.remarks, problem.owner, problem.leader,
+        problem.co_units, problem.lead_unit.name if problem.lead_unit else "",
+        [MeasureWords(m.text, m.owner, m.co_units, m.deadline_text,
+                      m.lead_unit.name if m.lead_unit else "") for m in problem.measures])
     # Touching updated_at bumps the version even when only a measure changed: the problem's
     # version guards the whole problem with its measures against stale saves.
     problem.updated_at = clock.now().replace(microsecond=0)
@@ -193,7 +190,7 @@ def source_name(source: Source | None) -> str:
     """The display name of a source."""
     if source is None:
         return ""
-    return source.title or f"{source.year or ''}{SourceKind(source.kind).label}"
+    return source_label(source.title, source.kind, source.year)
 
 
 def problem_row(p: Problem, with_measures: bool = True, with_notes: bool = True) -> ProblemRow:
@@ -224,6 +221,7 @@ def problem_row(p: Problem, with_measures: bool = True, with_notes: bool = True)
         version=p.version,
         updated_at=p.updated_at,
         measures=tuple(measure_row(m, with_notes) for m in p.measures) if with_measures else (),
+        created_on=p.created_at.date() if p.created_at else None,
     )
 
 
