@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from tests.conftest import TODAY
 from tests.core.import_books import standard_book, two_problem_rows
 from tracker.cli.main import main
 from tracker.db.engine import open_ledger
@@ -74,7 +75,7 @@ def test_conflicts_are_refused_until_resolve_chooses(tmp_path: Path,
             MeasureInput(text="核定编制", status=Status.IN_PROGRESS),)))
         mid = row.measures[0].id
         path = tmp_path / "导出.xlsx"
-        export_ledger(ledger, path, options=ExportOptions(report_date=dt.date(2026, 11, 1)))
+        export_ledger(ledger, path, options=ExportOptions(report_date=TODAY))
         update_measure(ledger, mid, status=Status.ONGOING)
     finally:
         ledger.close()
@@ -109,7 +110,7 @@ def test_a_file_from_another_ledger_is_refused_and_as_new_imports_it(
     try:
         create_problem(county, ProblemInput(description="县里的问题", measures=(MeasureInput("甲"),)))
         path = tmp_path / "县台账导出.xlsx"
-        export_ledger(county, path, options=ExportOptions(report_date=dt.date(2026, 11, 1)))
+        export_ledger(county, path, options=ExportOptions(report_date=TODAY))
     finally:
         county.close()
     db = tmp_path / "市台账.sqlite"

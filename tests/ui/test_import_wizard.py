@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import QWizard
 
+from tests.conftest import TODAY
 from tests.core.import_books import standard_book, two_problem_rows
 from tracker.db.engine import Ledger
 from tracker.domain import MeasureInput, ProblemInput, Status
@@ -123,7 +124,7 @@ def test_conflicts_wait_for_the_clerks_choice(qtbot, wizard: ImportWizard, ledge
     row = create_problem(ledger, ProblemInput(description="缺编", measures=(
         MeasureInput(text="核定编制", status=Status.IN_PROGRESS),)))
     path = tmp_path / "导出.xlsx"
-    export_ledger(ledger, path, options=ExportOptions(report_date=dt.date(2026, 11, 1)))
+    export_ledger(ledger, path, options=ExportOptions(report_date=TODAY))
     update_measure(ledger, row.measures[0].id, status=Status.ONGOING)
     wb = load_workbook(path)
     wb["台账"]["M4"] = "已完成"
@@ -164,7 +165,7 @@ def test_round_trip_preview_shows_the_rows_as_they_will_read(  # type: ignore[no
     create_problem(ledger, ProblemInput(description="缺编", measures=(
         MeasureInput(text="核定编制", deadline_text="年底前"),)))
     path = tmp_path / "导出.xlsx"
-    export_ledger(ledger, path, options=ExportOptions(report_date=dt.date(2026, 11, 1)))
+    export_ledger(ledger, path, options=ExportOptions(report_date=TODAY))
     wb = load_workbook(path)
     wb["台账"]["M4"] = "整改中"
     wb.save(path)

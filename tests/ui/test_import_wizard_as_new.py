@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import TODAY
 from tracker.db.engine import Ledger, open_ledger
 from tracker.domain import MeasureInput, ProblemInput
 from tracker.excel.export import export_ledger
@@ -28,7 +29,7 @@ def _foreign_file(tmp_path: Path) -> Path:
         create_problem(other, ProblemInput(description="县里的问题", lead_unit="县教育局",
                                            measures=(MeasureInput("县里的措施"),)))
         path = tmp_path / "县台账导出.xlsx"
-        export_ledger(other, path, options=ExportOptions(report_date=dt.date(2026, 11, 1)))
+        export_ledger(other, path, options=ExportOptions(report_date=TODAY))
     finally:
         other.close()
     return path
