@@ -182,6 +182,14 @@ class MeasureRow:
     done_on: dt.date | None
     version: int
     notes: tuple[ProgressNoteRow, ...] = ()
+    # Set once the deadline was extended (延期): the first deadline, as written.
+    original_deadline: dt.date | None = None
+    original_deadline_text: str = ""
+
+    @property
+    def extended(self) -> bool:
+        """True when the deadline has been extended at least once."""
+        return bool(self.original_deadline_text) or self.original_deadline is not None
 
     def is_overdue(self, as_of: dt.date) -> bool:
         """Open (and not 长期坚持), dated and past its deadline on ``as_of``."""
@@ -303,3 +311,5 @@ class ProblemFilter:
     as_of: dt.date | None = None
     text: str = ""
     ids: tuple[int, ...] | None = None
+    # 回头看 due: closed out at least this many months ago and not rechecked since.
+    recheck_due_months: int | None = None

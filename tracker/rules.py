@@ -127,10 +127,11 @@ IMPORTED_CLOSED = "导入时原台账已标为已销号（未在本台账核验�
 
 
 def closeout_refusal(statuses: Iterable[Status], verifier: str, on: dt.date | None,
-                     today: dt.date) -> str | None:
+                     today: dt.date, evidence: int | None = None,
+                     needs_evidence: bool = False) -> str | None:
     """Why a problem cannot be closed out now (one Chinese sentence), or None when it can:
-    every measure done (or 长期坚持, which is never finished), a verifier named, and a
-    close-out date no later than today."""
+    every measure done (or 长期坚持, which is never finished), evidence attached when the
+    ledger asks for it, a verifier named, and a close-out date no later than today."""
     states = list(statuses)
     if not states:
         return "该问题还没有整改措施，不能销号。"
@@ -138,6 +139,9 @@ def closeout_refusal(statuses: Iterable[Status], verifier: str, on: dt.date | No
     if still_open:
         return (f"还有 {still_open} 项措施未完成，不能销号。"
                 "请先把措施标为“已完成”或“长期坚持”。")
+    if needs_evidence and not evidence:
+        return ("该问题还没有佐证材料，不能销号。请先上传佐证材料"
+                "（本台账设置为销号须有佐证材料，可在首选项或 rectify config 中更改）。")
     if not verifier.strip():
         return "销号需要填写核验人。"
     if on is None:
@@ -145,3 +149,33 @@ def closeout_refusal(statuses: Iterable[Status], verifier: str, on: dt.date | No
     if on > today:
         return "销号日期不能晚于今天。"
     return None
+
+
+# ------------------------------------------------------------------ extensions (延期)
+
+def extended_words(current: str, original: str) -> str:
+    """How an extended deadline is written everywhere: 2027年3月底前（原定2026年12月底前，已延期）."""
+    if not original or original == current:
+        return current
+    return f"{current}（原定{original}，已延期）"
+
+
+def recheck_due(closed_on: dt.date | None, last_recheck: dt.date | None, today: dt.date,
+                months: int) -> bool:
+    """回头看 is due when a problem was closed out at least ``months`` months ago and has not
+    been rechecked since its close-out."""
+    if closed_on is None:
+        return False
+    if last_recheck is not None and last_recheck >= closed_on:
+        return False
+    return closed_on <= months_before(today, months)
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` months earlier (the month's last day when it is shorter)."""
+    import calendar
+
+    total = day.year * 12 + day.month - 1 - months
+    year, month = divmod(total, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(day.day, last))

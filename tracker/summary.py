@@ -6,7 +6,7 @@ import calendar
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tracker import clock, rules
 from tracker.db.engine import Ledger
@@ -43,6 +43,7 @@ class LedgerSummary:
     undated: int
     overdue: int
     by_status: tuple[tuple[Status, int], ...]
+    extended: int = 0  # measures whose deadline was extended (延期), counted apart
 
     @property
     def rate(self) -> float:
@@ -60,6 +61,7 @@ class UnitCounts:
     open: int
     overdue: int
     ongoing: int
+    extended: int = 0
 
     @property
     def rate(self) -> float:
@@ -143,6 +145,8 @@ def sentence(s: LedgerSummary, subject: str = "") -> str:
             done += "（均已销号）"
         parts.append(done)
     parts += [f"{g.count}个计划{g.label}完成" for g in s.groups]
+    if s.extended:
+        parts.append(f"其中延期{s.extended}项")
     if s.ongoing:
         parts.append(f"长期坚持{s.ongoing}个")
     if s.undated:
@@ -159,7 +163,7 @@ def ledger_summary(
     """Summarise the problems a filter selects, as the ledger stood on a date (default today)."""
     day = as_of or clock.today()
     facts = summary_facts(ledger, flt, day)
-    return summarize_counted(facts.groups, day, facts.measures)
+    return replace(summarize_counted(facts.groups, day, facts.measures), extended=facts.extended)
 
 
 def unit_counts(
@@ -174,9 +178,10 @@ def unit_counts(
         c = per_unit[unit]
         c["total"] += 1
         c[part] += 1
+        c["extended"] += found.extended.get(pid, 0)
     out = [
         UnitCounts(unit, c["total"], c["completed"], c["total"] - c["completed"], c["overdue"],
-                   c["ongoing"])
+                   c["ongoing"], c["extended"])
         for unit, c in per_unit.items()
     ]
     return sorted(out, key=lambda u: (-u.overdue, -u.total, u.unit))

@@ -26,3 +26,28 @@ def looks_like_formula(text: str) -> bool:
 def search_text(parts: list[str]) -> str:
     """What the search box matches against: every field joined, Latin letters lower-cased."""
     return "\n".join(p for p in parts if p).lower()
+
+
+_UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.I)
+MAX_NAME = 120
+
+
+def safe_file_name(name: str, fallback: str = "未命名") -> str:
+    """A name that is safe as one file name on Windows and Linux: no folders (``..``, absolute
+    paths, drive letters), no characters Windows refuses, no reserved device names (CON, NUL,
+    COM1…), no trailing dots or spaces, at most MAX_NAME characters with the extension kept."""
+    base = clean_text(name).replace("\n", " ")
+    base = re.split(r"[\\/]", base)[-1]  # the last part of any path, either separator
+    base = _UNSAFE_NAME.sub("_", base).strip().strip(".").strip()
+    if not base or set(base) <= {"_", " ", "."}:
+        base = fallback
+    if _RESERVED.match(base):
+        base = "_" + base
+    if len(base) > MAX_NAME:
+        stem, dot, ext = base.rpartition(".")
+        if dot and 0 < len(ext) <= 10:
+            base = stem[:MAX_NAME - len(ext) - 1].rstrip(". ") + "." + ext
+        else:
+            base = base[:MAX_NAME].rstrip(". ")
+    return base

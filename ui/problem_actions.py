@@ -136,7 +136,12 @@ class ProblemActions(QObject):
                                   expected_version=problem.version))
 
         verifier = settings.user_name() or ledger.user
-        CloseOutDialog(problem, verifier, save, self.w).exec()
+        from tracker.services.closeout_settings import closeout_settings
+        from tracker.services.evidence import evidence_counts
+
+        files = evidence_counts(ledger, [problem.id]).get(problem.id, 0)
+        CloseOutDialog(problem, verifier, save, self.w, files,
+                       closeout_settings(ledger).needs_evidence).exec()
 
     def bulk_edit(self) -> None:
         """批量修改 the selected problems."""

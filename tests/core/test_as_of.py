@@ -15,6 +15,7 @@ from tracker.db.engine import Ledger, open_ledger
 from tracker.domain import MeasureInput, ProblemFilter, ProblemInput, Status
 from tracker.services import measures, problems
 from tracker.services.as_of import problems_as_of
+from tracker.services.closeout_settings import set_closeout_setting
 from tracker.services.queries import get_problem
 from tracker.summary import LedgerSummary, ledger_summary, sentence, unit_counts
 
@@ -83,6 +84,7 @@ def test_every_back_dated_summary_is_the_one_printed_that_day(
     evening_units: dict[dt.date, list[object]] = {}
     made: list[int] = []
     led = open_ledger(folder / "l.sqlite", user="测试员")
+    set_closeout_setting(led, "closeout.needs_evidence", "否")  # evidence is tested elsewhere
     try:
         for i, work in enumerate(days):
             day = START + dt.timedelta(days=7 * i)
@@ -104,6 +106,7 @@ def test_every_back_dated_summary_is_the_one_printed_that_day(
 
 
 def _one_problem(led: Ledger, created: dt.date) -> int:
+    set_closeout_setting(led, "closeout.needs_evidence", "否")
     with clock.fixed_today(created):
         return problems.create_problem(led, ProblemInput("食堂留样不规范", lead_unit="县教体局", measures=(
             MeasureInput("开展检查", deadline_text="2026-06-30"),

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.core.closeout_helpers import with_evidence
 from tracker import clock
 from tracker.db.engine import current_user, open_ledger
 from tracker.domain import MeasureInput, ProblemInput, SourceInput, SourceKind, Status
@@ -139,6 +140,7 @@ def test_close_out_records_verifier_date_note_and_each_measure(ledger) -> None:
     pid = _problem(ledger)
     for m in get_problem(ledger, pid).measures:
         measures.set_measure_status(ledger, m.id, Status.DONE, dt.date(2026, 11, 1))
+    with_evidence(ledger, pid)
     problems.close_out(ledger, pid, "督导室 王芳", dt.date(2026, 11, 23), "现场核验，资料齐全")
     rows = _changes(ledger, pid)
     assert _one(rows, entity="problem", field="closeout_by").new == "督导室 王芳"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.core.closeout_helpers import with_evidence
 from tests.core.import_books import standard_book
 from tests.core.test_roundtrip_excel import OPTIONS, edit, export, small  # noqa: F401
 from tracker.db.engine import Ledger
@@ -40,6 +41,7 @@ def test_a_returned_file_saying_closed_of_a_closed_problem_changes_nothing(
 
     (m,) = get_problem(small, 2).measures
     set_measure_status(small, m.id, Status.DONE)
+    with_evidence(small, 2)
     close_out(small, 2, "督导室", clock.today())
     path = export(small, tmp_path / "台账.xlsx")
     plan = build_plan(small, path, OPTIONS)

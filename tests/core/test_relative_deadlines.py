@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.core.closeout_helpers import with_evidence
 from tests.core.import_books import standard_book
 from tracker import clock
 from tracker.db.engine import Ledger, open_ledger
@@ -135,6 +136,7 @@ def test_close_out_refuses_a_date_after_today(ledger: Ledger) -> None:
     row = _problem_of_2022(ledger)
     measures.set_measure_status(ledger, row.measures[0].id, Status.DONE)
     tomorrow = TODAY + dt.timedelta(days=1)
+    with_evidence(ledger, row.id)
     with pytest.raises(ValidationError) as err:
         problems.close_out(ledger, row.id, "督导室", tomorrow)
     assert err.value.message == closeout_refusal([Status.DONE], "督导室", tomorrow, TODAY)
@@ -153,6 +155,7 @@ def test_close_out_refuses_an_open_measure_with_the_rules_sentence(ledger: Ledge
 def test_close_out_refuses_a_missing_verifier_with_the_rules_sentence(ledger: Ledger) -> None:
     row = _problem_of_2022(ledger)
     measures.set_measure_status(ledger, row.measures[0].id, Status.DONE)
+    with_evidence(ledger, row.id)
     with pytest.raises(ValidationError) as err:
         problems.close_out(ledger, row.id, "  ", TODAY)
     assert err.value.message == "销号需要填写核验人。" and err.value.field == "closeout_by"
@@ -161,5 +164,6 @@ def test_close_out_refuses_a_missing_verifier_with_the_rules_sentence(ledger: Le
 def test_close_out_allows_ongoing_measures(ledger: Ledger) -> None:
     row = _problem_of_2022(ledger, "长期坚持")
     measures.set_measure_status(ledger, row.measures[0].id, Status.ONGOING)
+    with_evidence(ledger, row.id)
     closed = problems.close_out(ledger, row.id, "市教育督导室", TODAY, "长效机制已建立")
     assert closed.status is Status.CLOSED and closed.closeout_on == TODAY

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from tests.core.closeout_helpers import with_evidence
 from tracker import clock
 from tracker.domain import (
     MeasureInput,
@@ -111,6 +112,7 @@ def test_close_out_needs_every_measure_finished(ledger) -> None:
     with pytest.raises(ValidationError):
         problems.close_out(ledger, row.id, "督导室", TODAY)
     measures.set_measure_status(ledger, row.measures[0].id, Status.DONE)
+    with_evidence(ledger, row.id)
     closed = problems.close_out(ledger, row.id, "市教育督导室", TODAY, "现场核查到位")
     assert closed.status is Status.CLOSED
     assert closed.closeout_by == "市教育督导室" and closed.closeout_on == TODAY

@@ -92,3 +92,12 @@ def test_closeout_dialog_of_an_open_problem_says_why(qtbot, small_ledger):
     qtbot.addWidget(d)
     assert not d.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled()
     assert d.why.text().startswith("还有 1 项措施未完成，不能销号。")
+
+
+def test_closeout_dialog_asks_for_evidence_when_the_ledger_does(qtbot, small_ledger):
+    pid = problem_ids(small_ledger, ProblemFilter(text="经费"))[0]
+    p = get_problem(small_ledger, pid)
+    d = CloseOutDialog(p, "李明", lambda v, on, n: None, None, 0, True)
+    qtbot.addWidget(d)
+    assert not d.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled()
+    assert "还没有佐证材料" in d.why.text()

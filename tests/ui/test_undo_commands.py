@@ -12,6 +12,7 @@ from tracker.db.engine import Ledger
 from tracker.domain import MeasureInput, ProblemFilter, ProblemInput, Status
 from tracker.errors import ConflictError, TrackerError
 from tracker.services.measures import add_progress_note, update_measure
+from tracker.services.evidence import attach_bytes
 from tracker.services.problems import bulk_update, close_out, create_problem, update_problem
 from tracker.services.queries import count_problems, get_problem, problem_ids
 from ui.edits import EditController
@@ -91,6 +92,7 @@ def test_progress_note_status_closeout_and_bulk_edits_undo_in_order(qtbot, small
     ctl.perform("添加进展", [pid], lambda: add_progress_note(
         small_ledger, mid, dt.date(2026, 11, 20), "已补装摄像头12个"))
     ctl.perform("改状态", [pid], lambda: update_measure(small_ledger, mid, status=Status.DONE))
+    attach_bytes(small_ledger, pid, [("补装照片.jpg", b"jpeg")])  # the evidence 销号 needs
     ctl.perform("销号", [pid], lambda: close_out(small_ledger, pid, "督导室", dt.date(2026, 11, 22)))
     two = [pid, _id_of(small_ledger, "缺编")]
     ctl.perform("批量修改", two, lambda: bulk_update(small_ledger, two, lead_unit="市教育局"))

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from tests.ui.ui_fixtures import isolated_settings, small_ledger  # noqa: F401
 from tests.ui.window_helpers import descriptions, select_text, wait_loaded, window  # noqa: F401
+from tracker.services.evidence import attach_bytes
 from tracker import clock
 from tracker.domain import ProblemFilter, Status
 from tracker.services.queries import count_problems, get_problem, problem_ids
@@ -116,6 +117,7 @@ def test_note_closeout_and_bulk_edit_each_undo(qtbot, window, monkeypatch):
     window.actions_.bulk_edit()
     wait_loaded(qtbot, window, 5)
     assert get_problem(window.ledger, pid).status is Status.DONE
+    attach_bytes(window.ledger, pid, [("补装照片.jpg", b"jpeg")])  # the evidence 销号 needs
     select_text(window, "监控")
     window.actions_.close_out()
     wait_loaded(qtbot, window, 5)

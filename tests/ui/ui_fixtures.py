@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 
 from tracker.db.engine import Ledger, open_ledger
-from tracker.domain import MeasureInput, ProblemInput, SourceInput, Status
+from tracker.domain import MeasureInput, ProblemFilter, ProblemInput, SourceInput, Status
+from tracker.services.evidence import attach_bytes
 from tracker.services.problems import create_problem
+from tracker.services.queries import problem_ids
 from tracker.services.reference import create_source, ensure_default_categories
 
 TODAY = dt.date(2026, 11, 23)
@@ -54,5 +56,8 @@ def small_ledger(tmp_path: Path) -> Iterator[Ledger]:
     add("教师结构性缺编", "市委编办", days(20), Status.IN_PROGRESS, "教师队伍")
     add("公用经费未足额拨付", "市财政局", days(-5), Status.DONE, "教育经费保障")
     add("城区存在大班额", "市教育局", days(60), Status.CLOSED, "学校布局与学位")
+    # The done problem has its evidence in, ready for 销号 (the ledger asks for evidence).
+    done = problem_ids(led, ProblemFilter(text="经费"))[0]
+    attach_bytes(led, done, [("拨付凭证.pdf", b"%PDF-1.4 evidence")])
     yield led
     led.close()

@@ -7,7 +7,9 @@ import datetime as dt
 from tracker import clock
 
 from sqlalchemy import (
+    Boolean,
     Date,
+    LargeBinary,
     DateTime,
     ForeignKey,
     Index,
@@ -210,3 +212,59 @@ class LedgerSetting(Base):
     __tablename__ = "ledger_setting"
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[str] = mapped_column(Text, default="")
+
+
+class EvidenceBlob(Base):
+    """The bytes of an evidence file, stored once however many problems it is attached to."""
+
+    __tablename__ = "evidence_blob"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer)
+    # Deferred: listing evidence (or the ledger) never reads the files themselves.
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+
+
+class Evidence(Base):
+    """佐证材料: one file attached to a problem (and optionally one of its measures)."""
+
+    __tablename__ = "evidence"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    problem_id: Mapped[int] = mapped_column(
+        ForeignKey("problem.id", ondelete="CASCADE"), index=True)
+    measure_id: Mapped[int | None] = mapped_column(ForeignKey("measure.id", ondelete="SET NULL"))
+    sha256: Mapped[str] = mapped_column(
+        ForeignKey("evidence_blob.sha256", ondelete="RESTRICT"), index=True)
+    name: Mapped[str] = mapped_column(Text)
+    size: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(Text, default="")
+    added_on: Mapped[dt.date] = mapped_column(Date)
+    added_by: Mapped[str] = mapped_column(Text, default="")
+
+
+class Extension(Base):
+    """延期: a measure's deadline moved, with the reason, who approved it and when."""
+
+    __tablename__ = "extension"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    measure_id: Mapped[int] = mapped_column(
+        ForeignKey("measure.id", ondelete="CASCADE"), index=True)
+    from_date: Mapped[dt.date | None] = mapped_column(Date)
+    from_text: Mapped[str] = mapped_column(Text, default="")
+    to_date: Mapped[dt.date | None] = mapped_column(Date)
+    to_text: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    approved_by: Mapped[str] = mapped_column(Text, default="")
+    on: Mapped[dt.date] = mapped_column(Date)
+
+
+class Recheck(Base):
+    """回头看: a check months after close-out; a failed one reopens the problem."""
+
+    __tablename__ = "recheck"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    problem_id: Mapped[int] = mapped_column(
+        ForeignKey("problem.id", ondelete="CASCADE"), index=True)
+    on: Mapped[dt.date] = mapped_column(Date)
+    passed: Mapped[bool] = mapped_column(Boolean)
+    note: Mapped[str] = mapped_column(Text, default="")
+    by: Mapped[str] = mapped_column(Text, default="")

@@ -13,8 +13,10 @@ from tracker.db.orm import Category, ChangeLog, Source, Unit
 from tracker.domain import STATUS_LABELS, SourceKind
 
 ENTITY_LABELS = {"problem": "问题", "measure": "措施", "note": "进展", "source": "来源",
+                 "evidence": "佐证材料",
                  "unit": "单位", "category": "类别", "ledger": "台账"}
-ACTION_LABELS = {"create": "新增", "update": "修改", "delete": "删除", "restore": "恢复"}
+ACTION_LABELS = {"create": "新增", "update": "修改", "delete": "删除", "restore": "恢复",
+                 "return": "退回", "extend": "延期", "recheck": "回头看"}
 FIELD_LABELS = {
     "description": "存在问题", "goal": "整改目标", "co_units": "配合单位", "leader": "责任领导",
     "owner": "责任人", "remarks": "备注", "category_id": "问题类别", "lead_unit_id": "牵头单位",
@@ -54,7 +56,11 @@ class ChangeRow:
         what = f"{ACTION_LABELS.get(self.action, self.action)}{ENTITY_LABELS.get(self.entity, self.entity)}"
         field = FIELD_LABELS.get(self.field, self.field)
         old, new = self.old_text or self.old, self.new_text or self.new
-        if self.action == "update":
+        if self.action == "return":
+            return f"退回措施（编号{self.entity_id}），理由：{self.new}"
+        if self.action == "recheck":
+            return f"回头看问题（编号{self.entity_id}）：{self.old}" + (f"，{self.new}" if self.new else "")
+        if self.action in ("update", "extend"):
             return f"{what}（编号{self.entity_id}）{field}：“{old}” → “{new}”"
         return f"{what}（编号{self.entity_id}）：{new or old}"
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from tracker import clock
 from tracker.db.engine import Ledger
-from tracker.db.orm import Measure, Problem, ProgressNote, Source
+from tracker.db.orm import Evidence, Measure, Problem, ProgressNote, Source
 from tracker.deadlines import parse_deadline
 from tracker.domain import (
     DeadlineKind,
@@ -24,6 +24,7 @@ from tracker.domain import (
 from tracker.errors import ConflictError, DeadlineError, NotFoundError, ValidationError
 from tracker.rollup import done_on_for
 from tracker.rules import closeout_refusal
+from tracker.services.closeout_settings import closeout_settings
 from tracker.services.records import (
     assign,
     category_by_name,
@@ -288,14 +289,18 @@ def close_out(
     ledger: Ledger, problem_id: int, verifier: str, on: dt.date, note: str = "",
     expected_version: int | None = None,
 ) -> ProblemRow:
-    """销号: close every measure and record who verified it and when, if closeout_refusal allows."""
+    """销号: close every measure and record who verified it and when, if closeout_refusal allows
+    (with the ledger's rule on evidence)."""
+    needs_evidence = closeout_settings(ledger).needs_evidence
     with ledger.write() as s:
         p = get_problem_obj(s, problem_id)
         _check_version(p, expected_version)
         statuses = [Status(m.status) for m in p.measures]
-        refusal = closeout_refusal(statuses, verifier, on, clock.today())
+        files = s.scalar(select(func.count()).where(Evidence.problem_id == p.id)) or 0
+        refusal = closeout_refusal(statuses, verifier, on, clock.today(), files, needs_evidence)
         if refusal is not None:
-            raise ValidationError(refusal, _closeout_field(statuses, verifier))
+            field = "evidence" if "佐证材料" in refusal else _closeout_field(statuses, verifier)
+            raise ValidationError(refusal, field)
         assign(s, p, "problem", p.id, closeout_by=checked_text(verifier, "closeout_by", "核验人"),
                closeout_on=on, closeout_note=checked_text(note, "closeout_note", "销号说明"))
         for m in p.measures:

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Select,
     String,
     and_,
+    exists,
     false,
     func,
     literal_column,
@@ -28,7 +29,16 @@ from sqlalchemy.sql.operators import custom_op
 from tracker import clock, rules
 from tracker.rules import source_label
 from tracker.db.engine import Ledger
-from tracker.db.orm import Category, Measure, Problem, ProgressNote, Source, Unit
+from tracker.db.orm import (
+    Category,
+    Extension,
+    Measure,
+    Problem,
+    ProgressNote,
+    Recheck,
+    Source,
+    Unit,
+)
 from tracker.domain import (
     DeadlineKind,
     MeasureRow,
@@ -139,6 +149,12 @@ def filter_clause(session: Session, flt: ProblemFilter) -> ColumnElement[bool]:
         parts.append(Problem.search_text.like(f"%{_escape_like(term)}%", escape="\\"))
     if flt.ids is not None:
         parts.append(Problem.id.in_(flt.ids))
+    if flt.recheck_due_months is not None:
+        # rules.recheck_due in SQL: closed out long enough ago, not rechecked since.
+        parts.append(Problem.status == Status.CLOSED.value)
+        parts.append(Problem.closeout_on <= rules.months_before(as_of, flt.recheck_due_months))
+        parts.append(~exists().where(Recheck.problem_id == Problem.id,
+                                     Recheck.on >= Problem.closeout_on))
     return and_(True, *parts)
 
 
@@ -261,6 +277,13 @@ def _measures_for(
                  Measure.deadline_kind, Measure.status, _raw(Measure.done_on), Measure.version)
           .outerjoin(MeasureUnit, Measure.lead_unit_id == MeasureUnit.id)
           .where(where).order_by(Measure.problem_id, Measure.position, Measure.id))
+    # The first extension of a measure holds its original deadline (延期 keeps it on record).
+    original: dict[int, tuple[dt.date | None, str]] = {}
+    eq = (select(Extension.measure_id, _raw(Extension.from_date), Extension.from_text)
+          .join(Measure, Extension.measure_id == Measure.id).where(where)
+          .order_by(Extension.id.desc()))
+    for mid, from_date, from_text in s.execute(eq):
+        original[mid] = (_day(from_date), from_text or ("" if from_date else "未明确时限"))
     out: dict[int, list[MeasureRow]] = defaultdict(list)
     kinds = {k.value: k for k in DeadlineKind}
     statuses = _STATUSES
@@ -271,6 +294,8 @@ def _measures_for(
             deadline_kind=kinds[m[9]], status=statuses[m[10]], done_on=_day(m[11]),
             version=m[12],
             notes=tuple(notes.get(m[0], ())),
+            original_deadline=original.get(m[0], (None, ""))[0],
+            original_deadline_text=original.get(m[0], (None, ""))[1],
         ))
     return {k: tuple(v) for k, v in out.items()}
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
 from tracker.db.engine import Ledger
-from tracker.db.orm import Measure, Problem, Unit
+from tracker.db.orm import Extension, Measure, Problem, Unit
 from tracker.domain import ProblemFilter, Status
 from tracker.services.as_of import is_past, problems_as_of
 from tracker.services.queries import filter_clause
@@ -33,6 +33,7 @@ class SummaryFacts:
 
     groups: tuple[tuple[ProblemFacts, int], ...]
     measures: int
+    extended: int = 0  # measures whose deadline was extended (延期) by the day
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class UnitFacts:
 
     facts: dict[int, ProblemFacts]
     links: tuple[tuple[int, str], ...]
+    extended: dict[int, int] = field(default_factory=dict)  # problem id -> extended measures
 
 
 def summary_facts(ledger: Ledger, flt: ProblemFilter, day: dt.date) -> SummaryFacts:
@@ -48,7 +50,8 @@ def summary_facts(ledger: Ledger, flt: ProblemFilter, day: dt.date) -> SummaryFa
     if is_past(day):
         rows = problems_as_of(ledger, flt, day)
         counted = Counter(ProblemFacts(p.status, p.deadline, p.open_deadline) for p in rows)
-        return SummaryFacts(tuple(counted.items()), sum(len(p.measures) for p in rows))
+        extended = sum(_extended(ledger, [p.id for p in rows], day).values())
+        return SummaryFacts(tuple(counted.items()), sum(len(p.measures) for p in rows), extended)
     with ledger.read() as s:
         where = filter_clause(s, flt)
         rows = s.execute(
@@ -59,8 +62,27 @@ def summary_facts(ledger: Ledger, flt: ProblemFilter, day: dt.date) -> SummaryFa
             select(func.count()).select_from(Measure)
             .where(Measure.problem_id.in_(select(Problem.id).where(where)))
         ) or 0
+        extended = s.scalar(
+            select(func.count(func.distinct(Extension.measure_id)))
+            .join(Measure, Extension.measure_id == Measure.id)
+            .where(Measure.problem_id.in_(select(Problem.id).where(where)), Extension.on <= day)
+        ) or 0
     return SummaryFacts(
-        tuple((ProblemFacts(_STATUSES[r[0]], r[1], r[2]), r[3]) for r in rows), n_measures)
+        tuple((ProblemFacts(_STATUSES[r[0]], r[1], r[2]), r[3]) for r in rows), n_measures,
+        extended)
+
+
+def _extended(ledger: Ledger, ids: list[int], day: dt.date) -> dict[int, int]:
+    """Per problem, how many of its measures had been extended by ``day``."""
+    out: dict[int, int] = {}
+    with ledger.read() as s:
+        for start in range(0, len(ids), 900):
+            out.update(s.execute(
+                select(Measure.problem_id, func.count(func.distinct(Extension.measure_id)))
+                .join(Measure, Extension.measure_id == Measure.id)
+                .where(Measure.problem_id.in_(ids[start:start + 900]), Extension.on <= day)
+                .group_by(Measure.problem_id)).all())  # type: ignore[arg-type]
+    return out
 
 
 def unit_facts(ledger: Ledger, flt: ProblemFilter, day: dt.date) -> UnitFacts:
@@ -70,7 +92,8 @@ def unit_facts(ledger: Ledger, flt: ProblemFilter, day: dt.date) -> UnitFacts:
         links = {(p.id, u) for p in rows
                  for u in [p.lead_unit, *(m.lead_unit for m in p.measures)] if u}
         return UnitFacts({p.id: ProblemFacts(p.status, p.deadline, p.open_deadline)
-                          for p in rows}, tuple(sorted(links)))
+                          for p in rows}, tuple(sorted(links)),
+                         _extended(ledger, [p.id for p in rows], day))
     with ledger.read() as s:
         where = filter_clause(s, flt)
         facts = {r[0]: ProblemFacts(_STATUSES[r[1]], r[2], r[3]) for r in s.execute(
@@ -81,4 +104,5 @@ def unit_facts(ledger: Ledger, flt: ProblemFilter, day: dt.date) -> UnitFacts:
             .union(select(Measure.problem_id, Unit.name).join(Unit, Measure.lead_unit_id == Unit.id)
                    .where(Measure.problem_id.in_(select(Problem.id).where(where))))
         ).all()
-    return UnitFacts(facts, tuple((int(pid), str(name)) for pid, name in links))
+    return UnitFacts(facts, tuple((int(pid), str(name)) for pid, name in links),
+                     _extended(ledger, list(facts), day))

@@ -90,11 +90,12 @@ class CloseOutDialog(_SaveDialog):
     """销号: who verified the rectification, when, and a note."""
 
     def __init__(self, problem: ProblemRow, verifier: str,
-                 save: Callable[[str, dt.date, str], object], parent: QWidget | None = None
-                 ) -> None:
+                 save: Callable[[str, dt.date, str], object], parent: QWidget | None = None,
+                 evidence: int = 0, needs_evidence: bool = False) -> None:
         super().__init__(self.tr("销号"), parent)
         self._save = save
         self._statuses = [m.status for m in problem.measures]
+        self._evidence, self._needs_evidence = evidence, needs_evidence
         intro = QLabel(self.tr("问题：{d}").format(d=problem.description), self)
         intro.setWordWrap(True)
         self.body.addRow(intro)
@@ -117,7 +118,7 @@ class CloseOutDialog(_SaveDialog):
     def refusal(self) -> str | None:
         """Why the problem cannot be closed out as filled in, or None when it can."""
         return closeout_refusal(self._statuses, self.verifier.text(), pydate(self.on.date()),
-                                clock.today())
+                                clock.today(), self._evidence, self._needs_evidence)
 
     def _check(self) -> None:
         why = self.refusal()
