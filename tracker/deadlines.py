@@ -186,13 +186,18 @@ def _resolve(m: re.Match[str], reference: dt.date, context_year: int) -> tuple[d
     return _make_date(year, 12, 31, frag), stated  # "e" and "y": the year's end
 
 
+_EXTENDED_NOTE = re.compile(r"[（(]原定[^（）()]*?[，,]\s*已延期[）)]$")
+
+
 def parse_deadline(text: str, reference: dt.date) -> Deadline:
     """Read deadline text; relative words (年底前, 明年, 立行立改) resolve against ``reference``."""
     if not isinstance(text, str):
         raise DeadlineError(f"整改时限应为文字，而不是{type(text).__name__}", _FIELD)
     if isinstance(reference, dt.datetime):
         reference = reference.date()
-    stripped = text.strip()
+    # An exported extended deadline reads "2027年6月底前（原定2026年12月底前，已延期）": the note
+    # in brackets is ours (tracker.rules.extended_words), the deadline is what precedes it.
+    stripped = _EXTENDED_NOTE.sub("", text.strip()).strip()
     if not stripped:
         return Deadline(None, DeadlineKind.NONE, stripped)
     norm = _BLANKS.sub(" ", stripped.translate(_TRANSLATE))

@@ -235,6 +235,7 @@ class ProblemRow:
     updated_at: dt.datetime | None
     measures: tuple[MeasureRow, ...] = ()
     created_on: dt.date | None = None
+    evidence_names: tuple[str, ...] = ()  # filled where shown (export, list --json)
 
     def is_overdue(self, as_of: dt.date) -> bool:
         """Any open measure past its deadline on ``as_of`` (tracker.rules.overdue)."""

@@ -32,6 +32,9 @@ class PlannedMeasure:
     row: int
     data: MeasureInput
     notes: tuple[NoteLine, ...] = ()
+    # 完成进度 read from the row (0-100). No column stores it yet: it also comes in as the
+    # progress note "完成进度60%", and 100 % as the status 已完成.
+    percent: int | None = None
 
 
 @dataclass(frozen=True)

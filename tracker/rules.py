@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from tracker.domain import SourceKind, Status
+from tracker.domain import MeasureRow, SourceKind, Status
 from tracker.text import search_text
 
 
@@ -152,6 +152,22 @@ def closeout_refusal(statuses: Iterable[Status], verifier: str, on: dt.date | No
 
 
 # ------------------------------------------------------------------ extensions (延期)
+
+def deadline_words(date: dt.date | None, text: str) -> str:
+    """整改时限 as the clerk typed it (年底前); a bare date as 2026年12月31日."""
+    if text.strip():
+        return text.strip()
+    return f"{date.year}年{date.month}月{date.day}日" if date is not None else ""
+
+
+def measure_deadline_words(m: MeasureRow) -> str:
+    """A measure's 整改时限 as every place prints it: with its original deadline once extended."""
+    now = deadline_words(m.deadline, m.deadline_text)
+    if not m.extended:
+        return now
+    return extended_words(now, deadline_words(m.original_deadline, m.original_deadline_text)
+                          or "未明确时限")
+
 
 def extended_words(current: str, original: str) -> str:
     """How an extended deadline is written everywhere: 2027年3月底前（原定2026年12月底前，已延期）."""

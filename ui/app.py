@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from tracker.db.engine import Ledger
 from tracker import logs
 from tracker.errors import TrackerError
-from ui import ledger_files, settings
+from ui import ledger_files, settings, update_notice
 
 ICON = Path(__file__).resolve().parent.parent / "resources" / "icons" / "rectify.svg"
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "resources" / "translations"
@@ -47,13 +47,18 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def _install_translators(app: QApplication) -> None:
-    """Qt's own buttons (OK, Cancel, Yes) in Chinese, then ours if a .qm is shipped."""
+def _install_translators(app: QApplication) -> list[QTranslator]:
+    """Qt's own buttons (OK, Cancel, Yes) and file dialogs in Chinese, then ours if a .qm is
+    shipped; the translators installed (a test removes them again)."""
+    # Qt's folder: the wheel's PySide6/Qt/translations, or the frozen bundle's copy of it
+    # (PyInstaller points QLibraryInfo there); a distribution's Qt keeps it in /usr/share.
     qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    installed = []
     for name, folder in (("qtbase_zh_CN", qt_dir), ("rectify_zh_CN", str(TRANSLATIONS))):
         translator = QTranslator(app)
-        if translator.load(name, folder):
-            app.installTranslator(translator)
+        if translator.load(name, folder) and app.installTranslator(translator):
+            installed.append(translator)
+    return installed
 
 
 class _ErrorReporter(QObject):
@@ -208,6 +213,8 @@ def _run_window(app: QApplication, db: str | None) -> int:
     window.restore_state()
     window.show()
     QTimer.singleShot(300, lambda: ledger_files.offer_demo(window))
+    # After the window is up: the update location may be a share that is slow to answer.
+    QTimer.singleShot(2000, window, lambda: update_notice.start(window))
     code = app.exec()
     window.ledger.close()
     return int(code)

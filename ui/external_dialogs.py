@@ -1,11 +1,10 @@
-"""Menu entries that open other dialogs: import, export, print, backup (built by other
-modules and imported only when clicked, so the window runs before they exist), and the
-dashboard, managed lists, preferences and about box."""
+"""Menu entries that open other dialogs: import, export, print, backup, the dashboard,
+managed lists, preferences and about box. Each dialog's module is imported inside its
+function, so the window starts without loading them, but by a literal ``from ... import``
+that PyInstaller sees: a frozen build then carries every dialog."""
 
 from __future__ import annotations
 
-import importlib
-from types import ModuleType
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
@@ -23,17 +22,6 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("MainWindow", text)
 
 
-def _module(w: MainWindow, name: str) -> ModuleType | None:
-    """The module, or None after telling the clerk the feature is not installed."""
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name != name:
-            raise  # a real missing dependency inside the module: not ours to hide
-        QMessageBox.information(w, _tr("整改台账"), _tr("此功能尚未安装。"))
-        return None
-
-
 def _guarded(w: MainWindow, fn: object) -> None:
     try:
         fn()  # type: ignore[operator]
@@ -43,55 +31,61 @@ def _guarded(w: MainWindow, fn: object) -> None:
 
 def import_excel(w: MainWindow) -> None:
     """文件 > 导入 Excel 台账…, then show what came in."""
-    mod = _module(w, "ui.dialogs.import_wizard")
-    if mod is not None:
-        _guarded(w, lambda: mod.ImportWizard(w.ledger, w).exec())
-        w.reload()
+    from ui.dialogs.import_wizard import ImportWizard
+
+    _guarded(w, lambda: ImportWizard(w.ledger, w).exec())
+    w.reload()
 
 
 def import_report(w: MainWindow) -> None:
     """文件 > 从报告导入问题…"""
-    mod = _module(w, "ui.dialogs.report_import_dialog")
-    if mod is not None:
-        _guarded(w, lambda: mod.ReportImportDialog(w.ledger, w).exec())
-        w.reload()
+    from ui.dialogs.report_import_dialog import ReportImportDialog
+
+    _guarded(w, lambda: ReportImportDialog(w.ledger, w).exec())
+    w.reload()
 
 
 def export_excel(w: MainWindow) -> None:
     """文件 > 导出 Excel 台账… for the problems the window shows."""
-    mod = _module(w, "ui.dialogs.export_dialog")
-    if mod is not None:
-        _guarded(w, lambda: mod.ExportDialog(w.ledger, w.current_filter(), w).exec())
+    from ui.dialogs.export_dialog import ExportDialog
+
+    _guarded(w, lambda: ExportDialog(w.ledger, w.current_filter(), w).exec())
 
 
 def reminder(w: MainWindow) -> None:
     """文件 > 生成催办单… for the unit selected in the side panel (if any)."""
-    mod = _module(w, "ui.dialogs.export_dialog")
-    if mod is not None:
-        unit = filters.unit_of(w.panel.key)
-        _guarded(w, lambda: mod.ReminderDialog(w.ledger, unit, w).exec())
+    from ui.dialogs.export_dialog import ReminderDialog
+
+    unit = filters.unit_of(w.panel.key)
+    _guarded(w, lambda: ReminderDialog(w.ledger, unit, w).exec())
+
+
+def report(w: MainWindow) -> None:
+    """文件 > 生成报告… for the problems the window shows."""
+    from ui.dialogs.report_dialog import ReportDialog
+
+    _guarded(w, lambda: ReportDialog(w.ledger, w.current_filter(), w).exec())
 
 
 def print_preview(w: MainWindow) -> None:
     """文件 > 打印预览…"""
-    mod = _module(w, "ui.printing")
-    if mod is not None:
-        _guarded(w, lambda: mod.print_preview(w.ledger, w.current_filter(), w))
+    from ui.printing import print_preview as show_preview
+
+    _guarded(w, lambda: show_preview(w.ledger, w.current_filter(), w))
 
 
 def export_pdf(w: MainWindow) -> None:
     """文件 > 导出 PDF…"""
-    mod = _module(w, "ui.printing")
-    if mod is not None:
-        _guarded(w, lambda: mod.export_pdf_dialog(w.ledger, w.current_filter(), w))
+    from ui.printing import export_pdf_dialog
+
+    _guarded(w, lambda: export_pdf_dialog(w.ledger, w.current_filter(), w))
 
 
 def backup(w: MainWindow) -> None:
     """文件 > 备份与恢复…; a restore replaces the file, so the ledger is opened again."""
-    mod = _module(w, "ui.dialogs.backup_dialog")
-    if mod is None:
-        return
-    dialog = mod.BackupDialog(w.ledger, w)
+    from ui.dialogs.backup_dialog import BackupDialog
+
+    dialog = BackupDialog(w.ledger, w)
     _guarded(w, dialog.exec)
     if getattr(dialog, "restored", False):
         ledger_files.reopen(w)

@@ -12,6 +12,7 @@ ALL = "all"
 OVERDUE = "overdue"
 SOON = "soon"
 LATER = "later"
+RECHECK = "recheck"  # 待回头看
 STATUS_PREFIX = "status:"
 SOURCE_PREFIX = "source:"
 UNIT_PREFIX = "unit:"
@@ -29,10 +30,12 @@ def status_key(status: Status) -> str:
 
 
 def problem_filter(key: str, as_of: dt.date, soon_days: int, later_days: int,
-                   text: str = "") -> ProblemFilter:
+                   text: str = "", recheck_months: int = 6) -> ProblemFilter:
     """The filter a key selects, with the search text added; unknown keys select all."""
     base = ProblemFilter(as_of=as_of, text=text)
     try:
+        if key == RECHECK:
+            return dataclasses.replace(base, recheck_due_months=recheck_months)
         if key == OVERDUE:
             return dataclasses.replace(base, overdue=True)
         if key == SOON:

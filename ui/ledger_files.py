@@ -49,6 +49,26 @@ def open_path(w: MainWindow, path: str | Path, offer_sample: bool = True) -> boo
     return True
 
 
+def open_recent(w: MainWindow, path: str) -> bool:
+    """文件 > 最近打开 > a ledger: only now is the file looked for (the menu never touches the
+    disk), and one that is gone is explained and taken off the list."""
+    try:
+        there, folder_there = Path(path).is_file(), Path(path).parent.is_dir()
+    except OSError:  # a share that refuses the question: let opening say why
+        there = folder_there = True
+    if there:
+        return open_path(w, path)
+    if not folder_there:  # a share that is down today: keep it for when it is back
+        QMessageBox.warning(w, _tr("打开台账"), _tr(
+            "现在连不上“{p}”所在的文件夹（网络位置未连接，或U盘未插入）。连上后再打开。").format(p=path))
+        return False
+    QMessageBox.warning(w, _tr("打开台账"), _tr(
+        "找不到“{p}”，它可能已被移动、改名或删除。已从“最近打开”中移除。").format(p=path))
+    settings.remove_recent_file(path)
+    w.menus.fill_recent()
+    return False
+
+
 def new_ledger(w: MainWindow) -> bool:
     """文件 > 新建台账…: choose where the new file goes."""
     path, _ = QFileDialog.getSaveFileName(w, _tr("新建台账"), str(Path.home() / "整改台账.sqlite"),

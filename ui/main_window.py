@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tracker.services.closeout_settings import closeout_settings
 from tracker import clock
 from tracker.db.engine import Ledger
 from tracker.domain import ProblemFilter, ProblemRow
@@ -25,6 +26,8 @@ from tracker.errors import ConflictError, NotFoundError, TrackerError
 from tracker.services.counts import FilterCounts, filter_counts
 from tracker.services.history import list_history
 from tracker.services.queries import count_problems, get_problem
+from ui.cycle_actions import CycleActions
+from ui.evidence_actions import EvidenceActions
 from ui import filters, settings
 from ui.edits import EditController
 from ui.models.problem_table import PROBLEM_ID_ROLE, Column, ProblemTableModel
@@ -75,6 +78,7 @@ class MainWindow(QMainWindow):
         self.dashboard_window: QWidget | None = None
         self._build_layout()
         self.actions_ = ProblemActions(self)
+        self.cycle_actions = CycleActions(self)
         self.menus = build_menus(self)
         self._connect()
         self.set_ledger(ledger, first=True)
@@ -147,6 +151,8 @@ class MainWindow(QMainWindow):
         self.detail.add_note_requested.connect(self.actions_.add_note)
         self.detail.delete_note_requested.connect(self.actions_.delete_note)
         self.detail.history_wanted.connect(self._load_history)
+        self.evidence_actions = EvidenceActions(self.ledger, self.detail.evidence, self.stack, self)
+        self.evidence_actions.failed.connect(self.show_error)
 
     # ------------------------------------------------------------ ledger
 
@@ -161,6 +167,9 @@ class MainWindow(QMainWindow):
         self.ledger = ledger
         self.stack.clear()
         self.edits.ledger = ledger
+        self.recheck_months = closeout_settings(ledger).recheck_months
+        if hasattr(self, "evidence_actions"):
+            self.evidence_actions.ledger = ledger
         self.edits.versions.clear()
         self.model.set_ledger(ledger)
         editable = not ledger.read_only
@@ -184,7 +193,8 @@ class MainWindow(QMainWindow):
     def current_filter(self) -> ProblemFilter:
         """The ProblemFilter the table shows (side panel plus search text)."""
         return filters.problem_filter(self.panel.key, clock.today(), self.soon_days,
-                                      self.later_days, self.search.text().strip())
+                                      self.later_days, self.search.text().strip(),
+                                      self.recheck_months)
 
     def apply_filter(self) -> None:
         """Query the table again for the side panel's filter and the search text."""
@@ -202,7 +212,7 @@ class MainWindow(QMainWindow):
         """Count every side-panel filter again, off the GUI thread."""
         self._counts_generation += 1
         gen, ledger = self._counts_generation, self.ledger
-        soon, later = self.soon_days, self.later_days
+        soon, later, months = self.soon_days, self.later_days, self.recheck_months
 
         def done(counts: object) -> None:
             if gen == self._counts_generation and isinstance(counts, FilterCounts):
@@ -211,7 +221,7 @@ class MainWindow(QMainWindow):
                 self.counts_updated.emit(counts)
 
         self._counts_task = run_in_background(
-            lambda _p: filter_counts(ledger, clock.today(), soon, later), done,
+            lambda _p: filter_counts(ledger, clock.today(), soon, later, months), done,
             lambda exc: self.show_error(exc) if gen == self._counts_generation else None)
 
     def set_thresholds(self, soon: int, later: int) -> None:

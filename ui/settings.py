@@ -66,11 +66,19 @@ def set_user_name(name: str) -> None:
 
 
 def recent_files() -> list[str]:
-    """Recently opened ledgers, newest first, only those that still exist."""
+    """Recently opened ledgers, newest first, as stored: none is looked at on disk here.
+
+    Checking each one at start-up would wait on every unreachable share in the list (tens of
+    seconds each on Windows); ledger_files.open_recent checks the one the clerk picks."""
     value = settings().value(KEY_RECENT, [])
     items: list[object] = ([value] if isinstance(value, str)
                            else list(value) if isinstance(value, (list, tuple)) else [])
-    return [str(p) for p in items if p and Path(str(p)).exists()]
+    return [str(p) for p in items if p]
+
+
+def remove_recent_file(path: str) -> None:
+    """Drop a ledger from the recent list (it was moved or deleted)."""
+    settings().setValue(KEY_RECENT, [p for p in recent_files() if p != path])
 
 
 def add_recent_file(path: Path | str) -> None:

@@ -47,6 +47,7 @@ class WindowMenus:
         self.import_report = act("从报告导入问题…", lambda: external_dialogs.import_report(w))
         self.export_excel = act("导出 Excel 台账…", lambda: external_dialogs.export_excel(w))
         self.reminder = act("生成催办单…", lambda: external_dialogs.reminder(w))
+        self.report = act("生成报告…", lambda: external_dialogs.report(w))
         self.print_preview = act("打印预览…", lambda: external_dialogs.print_preview(w),
                                  QKeySequence.StandardKey.Print)
         self.export_pdf = act("导出 PDF…", lambda: external_dialogs.export_pdf(w))
@@ -66,6 +67,12 @@ class WindowMenus:
         self.delete_problem = act("删除问题\tDel", a.delete_selected, None, sp.SP_TrashIcon)
         self.close_out = act("销号…", a.close_out, None, sp.SP_DialogApplyButton)
         self.bulk_edit = act("批量修改…", a.bulk_edit, None, sp.SP_FileDialogListView)
+        c = w.cycle_actions
+        self.send_back = act("退回措施…", c.send_back, None)
+        self.extend = act("批准延期…", c.extend, None)
+        self.recheck = act("回头看…", c.recheck, None)
+        self.forms = act("打印销号单…", c.closeout_forms, None)
+        self.cycle = [self.send_back, self.extend, self.recheck]
         self.add_note = act("添加进展…", a.add_note, None)
         self.find = act("查找", w.focus_search, QKeySequence.StandardKey.Find)
         self.copy_rows = act("复制所选行", a.copy_rows)
@@ -80,7 +87,7 @@ class WindowMenus:
         self.units = act("责任单位…", lambda: external_dialogs.manage(w, "units"))
         self.categories = act("问题类别…", lambda: external_dialogs.manage(w, "categories"))
         self.about = act("关于整改台账", lambda: external_dialogs.about(w))
-        self.edit_actions = [self.new_problem, self.delete_problem, self.close_out,
+        self.edit_actions = [self.new_problem, self.delete_problem, self.close_out, *self.cycle,
                              self.bulk_edit, self.add_note, self.import_excel,
                              self.import_report]
         self.new_problem.setToolTip(_tr("新建问题（Ctrl+N）"))
@@ -108,7 +115,8 @@ class WindowMenus:
         file.addSeparator()
         file.addActions([self.import_excel, self.import_report])
         file.addSeparator()
-        file.addActions([self.export_excel, self.reminder, self.print_preview, self.export_pdf])
+        file.addActions([self.export_excel, self.reminder, self.report, self.print_preview,
+                         self.export_pdf])
         file.addSeparator()
         file.addAction(self.backup)
         file.addSeparator()
@@ -121,6 +129,8 @@ class WindowMenus:
         edit.addActions([self.new_problem, self.edit_problem, self.delete_problem])
         edit.addSeparator()
         edit.addActions([self.add_note, self.close_out, self.bulk_edit])
+        edit.addActions(self.cycle)
+        edit.addAction(self.forms)
         edit.addSeparator()
         edit.addActions([self.copy_rows, self.find])
         view = bar.addMenu(_tr("查看(&V)"))
@@ -163,7 +173,7 @@ class WindowMenus:
             action.setToolTip(path)
             action.setStatusTip(path)
             action.triggered.connect(
-                lambda _c=False, p=path: ledger_files.open_path(self.w, p))
+                lambda _c=False, p=path: ledger_files.open_recent(self.w, p))
         self.recent_menu.setEnabled(not self.recent_menu.isEmpty())
 
     def set_editable(self, editable: bool) -> None:
@@ -183,6 +193,9 @@ class WindowMenus:
         self.bulk_edit.setEnabled(editable and n >= 1)
         self.close_out.setEnabled(editable and n == 1)
         self.add_note.setEnabled(editable and n == 1)
+        for action in self.cycle:
+            action.setEnabled(editable and n == 1)
+        self.forms.setEnabled(n >= 1)
         self.edit_problem.setText(_tr("编辑问题…\tEnter") if editable else _tr("查看问题…\tEnter"))
         self.edit_problem.setIconText(_tr("编辑") if editable else _tr("查看"))
 

@@ -38,12 +38,13 @@ def test_list_json_has_the_documented_keys(demo_db: Path) -> None:
     assert len(data) == 80
     assert set(data[0]) == {"id", "seq", "source", "category", "description", "status",
                             "deadline", "overdue", "lead_unit", "owner", "leader", "co_units",
-                            "created_on", "closed_on", "verifier", "measures"}
+                            "created_on", "closed_on", "verifier", "evidence", "measures"}
     closed = [p for p in data if p["status"] == "closed"]
     assert closed and all(p["verifier"] and p["closed_on"] for p in closed)
     assert all(p["created_on"] <= (p["closed_on"] or p["created_on"]) for p in data)
     assert set(data[0]["measures"][0]) == {"id", "text", "lead_unit", "co_units", "owner",
-                                           "deadline", "deadline_text", "status", "done_on"}
+                                           "deadline", "deadline_text", "status", "done_on",
+                                           "original_deadline", "extensions"}
 
 
 def test_list_filters_overdue_and_by_unit(demo_db: Path) -> None:
@@ -59,7 +60,8 @@ def test_list_filters_overdue_and_by_unit(demo_db: Path) -> None:
 def test_list_prints_a_readable_table(demo_db: Path) -> None:
     out = run("list", "--status", "in_progress", db=demo_db)
     assert out.returncode == 0
-    assert out.stdout.splitlines()[0].startswith("序号")
+    # Issue 12: the 编号 (the id show, close and history --problem take) comes first.
+    assert out.stdout.splitlines()[0].split()[:2] == ["编号", "序号"]
     assert out.stdout.rstrip().endswith("个问题")
 
 

@@ -65,7 +65,9 @@ def test_remind_writes_a_units_notice(db: str, tmp_path: Path,
     assert main(["--db", db, "remind", "--unit", "市教育局", str(out), "--date", "2026-11-23",
                  "--reply-by", "2026-12-10"]) == 0
     assert "已生成“市教育局”的催办单：3 项未完成（逾期 1 项" in capsys.readouterr().out
-    assert load_workbook(out).sheetnames == ["催办单"]
+    # Issue 12: the hidden marker sheet lets the filled-in notice come back through import-excel.
+    book = load_workbook(out)
+    assert book.sheetnames == ["催办单", "_rectify"] and book["_rectify"].sheet_state == "hidden"
     assert main(["--db", db, "remind", "--unit", "不存在的局", str(out)]) == 1
 
 

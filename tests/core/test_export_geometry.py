@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tracker.excel.export_options import COLUMNS, check_columns
+from tracker.excel.export_options import COLUMNS, DEFAULT_COLUMNS, check_columns
 from tracker.excel.layout import (
     MAX_ROW_PT,
     MIN_LONG_UNITS,
@@ -41,7 +41,7 @@ def test_wider_columns_and_smaller_fonts_hold_more_per_line() -> None:
 
 
 def test_all_columns_fit_the_page_budget_and_short_ones_shrink_to_content() -> None:
-    cols = check_columns(tuple(COLUMNS))
+    cols = check_columns(DEFAULT_COLUMNS)
     extents = {c.key: 4 for c in cols}  # every short column holds two CJK characters at most
     widths = fit_widths(cols, extents, 10)
     assert sum(widths) == pytest.approx(PAGE_WIDTH_UNITS, abs=1)
@@ -51,7 +51,7 @@ def test_all_columns_fit_the_page_budget_and_short_ones_shrink_to_content() -> N
 
 
 def test_running_text_columns_never_get_narrower_than_the_minimum() -> None:
-    cols = check_columns(tuple(COLUMNS))
+    cols = check_columns(DEFAULT_COLUMNS)
     widths = fit_widths(cols, {}, 10, budget=60)
     for col, w in zip(cols, widths):
         if not col.short:

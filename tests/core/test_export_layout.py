@@ -23,7 +23,7 @@ from tests.core.test_export_fixtures import (
 )
 from tracker.db.engine import Ledger
 from tracker.excel.export import export_ledger
-from tracker.excel.export_options import COLUMNS, ID_HEADERS, ExportOptions
+from tracker.excel.export_options import COLUMNS, DEFAULT_COLUMNS, ID_HEADERS, ExportOptions
 from tracker.excel.styles import OVERDUE_FILL, OVERDUE_FONT, STATUS_FILLS
 from tracker.domain import ProblemFilter, Status
 
@@ -55,13 +55,13 @@ def test_sheet_prints_a4_landscape_one_page_wide_with_header_repeated(exported: 
 
 def test_title_and_org_line_sit_above_the_bordered_header(exported: Path) -> None:
     ws = open_sheet(exported)
-    last = len(COLUMNS)
+    last = len(DEFAULT_COLUMNS)
     assert ws["A1"].value == "XX市教育局问题整改台账"
     assert f"A1:{get_column_letter(last)}1" in merged_refs(ws)
     assert ws["A1"].font.name == "黑体"
     assert ws["A2"].value == "填报单位：XX市教育局"
     assert "填报日期：2026年11月23日" in [c.value for c in ws[2]]
-    assert header(ws) == [c.header for c in COLUMNS.values()] + list(ID_HEADERS)
+    assert header(ws) == [COLUMNS[k].header for k in DEFAULT_COLUMNS] + list(ID_HEADERS)
     first = ws.cell(HEADER_ROW, 1)
     assert first.border.top.style == "thin" and first.border.bottom.style == "thin"
 
@@ -113,7 +113,7 @@ def test_hidden_columns_carry_ids_and_versions_on_every_measure_row(
     ws = open_sheet(exported)
     for label in ID_HEADERS:
         assert ws.column_dimensions[get_column_letter(column_of(ws, label))].hidden
-    assert column_of(ws, "问题ID") == len(COLUMNS) + 1
+    assert column_of(ws, "问题ID") == len(DEFAULT_COLUMNS) + 1
     places, canteen, bare = book.places, book.canteen, book.bare
     assert column_values(ws, "问题ID") == [places.id] * 3 + [canteen.id, bare.id]
     assert column_values(ws, "措施ID") == [m.id for m in places.measures] + [

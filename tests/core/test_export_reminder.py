@@ -12,6 +12,7 @@ from tracker.db.engine import Ledger
 from tracker.domain import ProblemInput, Status
 from tracker.errors import NotFoundError
 from tracker.excel.export_options import ExportOptions
+from tracker.excel.export_options import ID_HEADERS
 from tracker.excel.reminder import HEADERS, due_words, export_reminder
 from tracker.services.problems import create_problem
 
@@ -21,7 +22,8 @@ HEADER_ROW = 5
 
 def _table(path: Path) -> list[list[object]]:
     ws = open_sheet(path)
-    assert [c.value for c in ws[HEADER_ROW]] == list(HEADERS)
+    # Issue 12: the hidden ids follow, so a filled-in notice imports like a returned ledger.
+    assert [c.value for c in ws[HEADER_ROW]] == [*HEADERS, *ID_HEADERS]
     rows = []
     for r in range(HEADER_ROW + 1, ws.max_row + 1):
         values = [ws.cell(r, c).value for c in range(1, len(HEADERS) + 1)]

@@ -52,7 +52,10 @@ def test_the_command_refuses_a_file_already_imported_unless_allowed(
     assert run(db, str(path)) == 1
     assert "--allow-duplicates" in capsys.readouterr().err
     assert _count(db) == 2
-    assert run(db, str(path), "--dry-run") == 0
+    # Issue 12 item 8: a dry run ends with the exit code the real run would have.
+    assert run(db, str(path), "--dry-run") == 1
+    assert "正式导入时将不会导入任何内容" in capsys.readouterr().err
+    assert _count(db) == 2
     assert run(db, str(path), "--allow-duplicates") == 0
     assert _count(db) == 4
 

@@ -26,12 +26,23 @@ def _book(path: Path, column: str, values: list[str | None]) -> Path:
     return path
 
 
-def test_every_distinct_remark_of_a_problems_rows_is_kept(ledger: Ledger, tmp_path: Path) -> None:
+def test_a_remark_written_on_each_measure_row_stays_on_that_measure(ledger: Ledger,
+                                                                   tmp_path: Path) -> None:
     path = _book(tmp_path / "a.xlsx", "备注", ["已列入预算", None, "需追加资金", "已列入预算"])
     plan = build_plan(ledger, path, OPTIONS)
     assert plan.errors == []
     (p,) = plan.problems
-    assert p.data.remarks == "已列入预算；需追加资金"
+    assert p.data.remarks == ""  # issue 13: a 备注 on a measure row does not move up
+    assert [[n.text for n in m.notes] for m in p.measures] == [
+        ["备注：已列入预算"], [], ["备注：需追加资金"], ["备注：已列入预算"]]
+    assert any("备注写在措施行上" in f.message and f.column == "D" for f in plan.warnings)
+
+
+def test_a_remark_only_on_the_first_row_or_merged_is_the_problems(ledger: Ledger,
+                                                                  tmp_path: Path) -> None:
+    path = _book(tmp_path / "a.xlsx", "备注", ["重点", None, None])
+    (p,) = build_plan(ledger, path, OPTIONS).problems
+    assert p.data.remarks == "重点" and all(not m.notes for m in p.measures)
 
 
 def test_differing_goals_on_one_problems_rows_are_joined_with_a_warning_at_the_cell(

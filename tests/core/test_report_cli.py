@@ -86,13 +86,20 @@ def test_dry_run_json_lists_problems_measures_and_unassigned_and_touches_nothing
     out = run("import-report", str(report), "--dry-run", "--json", db=db_with_one_problem)
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
-    assert data["problems"] == [
-        {"description": "城区学校大班额问题仍然存在。", "category": "学校布局与学位",
-         "status": "not_started",
-         "measures": [{"text": "年底前建成城北小学"}, {"text": "调整学区划分。"}]},
-        {"description": "乡村教师流失较多，队伍不够稳定。", "category": "教师队伍",
-         "status": "not_started", "measures": [{"text": "落实乡村教师生活补助。"}]},
+    brief = [
+        {k: p[k] for k in ("description", "category", "status")} | {"measures": [m["text"] for m in p["measures"]]}
+        for p in data["problems"]
     ]
+    assert brief == [
+        {"description": "城区学校大班额问题仍然存在。", "category": "学校布局与学位",
+         "status": "not_started", "measures": ["年底前建成城北小学", "调整学区划分。"]},
+        {"description": "乡村教师流失较多，队伍不够稳定。", "category": "教师队伍",
+         "status": "not_started", "measures": ["落实乡村教师生活补助。"]},
+    ]
+    # Each measure states its unit, deadline and status; each item whether to check it first.
+    measure = data["problems"][0]["measures"][0]
+    assert set(measure) == {"text", "lead_unit", "deadline_text", "deadline", "status", "review"}
+    assert measure["status"] == "not_started" and isinstance(data["problems"][0]["review"], bool)
     assert data["unassigned_measures"] == ["加强教育督导队伍建设。"]
     assert data["source"] == {"title": "2022年某某县人民政府履行教育职责情况的自评报告",
                               "kind": "self_check", "year": 2022, "doc_number": "某教督〔2023〕2号"}

@@ -150,6 +150,7 @@ def test_samples_json_shape(zhongwei: ExtractedReport) -> None:
     data = report_to_json(zhongwei)
     assert set(data) >= {"problems", "unassigned_measures"}
     first = data["problems"][0]
-    assert set(first) == {"description", "category", "status", "measures"}
+    assert set(first) == {"description", "category", "status", "review", "measures"}
     assert first["status"] == "in_progress"
-    assert first["measures"] == [{"text": zhongwei.problems[0].measures[0].text}]
+    assert [m["text"] for m in first["measures"]] == [zhongwei.problems[0].measures[0].text]
+    assert set(first["measures"][0]) == {"text", "lead_unit", "deadline_text", "deadline", "status", "review"}

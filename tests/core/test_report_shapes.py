@@ -79,8 +79,8 @@ def test_one_sentence_split_at_semicolons_after_lead_in() -> None:
         "学校食堂管理不够规范，部分食堂从业人员无健康证。",
     ]
     assert [p.category for p in r.problems] == ["学校布局与学位", "职业教育", "食堂与食品安全"]
-    # One measure paragraph for three problems: left for the clerk.
-    assert r.unassigned_measures == ("下一步，我区将聚焦以上问题，逐项抓好整改。",)
+    # The one paragraph under 整改措施 is a closing remark ("下一步，我区将…"): not a measure.
+    assert r.unassigned_measures == ()
     assert all(not p.measures for p in r.problems)
 
 

@@ -25,9 +25,33 @@ def test_panel_lists_ready_filters_with_counts(qtbot, qtmodeltester, small_ledge
     qtmodeltester.check(panel.tree)
     assert _labels(panel) == {
         "全部问题": "5", "逾期": "1", "7天内到期": "1", "30天内到期": "2", "未启动": "1",
-        "整改中": "2", "已完成待销号": "1", "已销号": "1", "长期坚持": "0",
+        "整改中": "2", "已完成待销号": "1", "已销号": "1", "长期坚持": "0", "待回头看": "0",
         "按问题来源": "", "按牵头单位": "", "按问题类别": "",
     }
+
+
+def test_closed_problems_due_a_recheck_are_a_ready_filter(qtbot, small_ledger):
+    import datetime as dt
+
+    from tracker import clock
+    from tracker.services.closeout_settings import set_closeout_setting
+    from tracker.services.problems import close_out, create_problem
+    from tracker.domain import MeasureInput, ProblemFilter, ProblemInput, Status
+    from tracker.services.queries import problem_ids
+    from ui.filters import RECHECK, problem_filter
+
+    set_closeout_setting(small_ledger, "closeout.needs_evidence", "否")
+    with clock.fixed_today(dt.date(2026, 1, 10)):
+        old = create_problem(small_ledger, ProblemInput("去年销号的问题", measures=(
+            MeasureInput("已整改", deadline_text="2025-12-31", status=Status.DONE),))).id
+        close_out(small_ledger, old, "督导室", dt.date(2026, 1, 10))
+    panel = FilterPanel()
+    qtbot.addWidget(panel)
+    panel.set_counts(filter_counts(small_ledger, TODAY, 7, 30, recheck_months=6))
+    assert _labels(panel)["待回头看"] == "1"
+    assert problem_ids(small_ledger, problem_filter(RECHECK, TODAY, 7, 30)) == [old]
+    assert problem_ids(small_ledger, problem_filter(RECHECK, TODAY, 7, 30,
+                                                    recheck_months=12)) == []
 
 
 def test_groups_list_each_source_unit_and_category(qtbot, small_ledger):

@@ -297,3 +297,50 @@ def test_a_report_already_imported_is_pointed_out(qtbot, ledger: Ledger) -> None
     assert d.summary.text().endswith("台账中已有同名问题来源，这份报告可能已经导入过。")
     d.source_form.year.setValue(2023)
     assert "已经导入过" not in d.summary.text()
+
+
+PLAN = """某某县2023年评价反馈问题整改方案
+
+一、存在问题
+1．学前教育公办园在园幼儿占比偏低。
+2．校园安全防范设施配备不足。
+
+二、整改措施
+1．新建公办园3所。
+2．配齐一键报警装置。
+
+三、巡察反馈问题
+（一）关于“政府采购管理不规范”的问题
+整改措施：
+1．制定政府采购内部控制办法。
+责任单位：县教育局、县财政局
+整改时限：年底前
+整改进展：已完成整改。
+
+2023年10月8日
+"""
+
+
+def test_weak_items_are_marked_and_stated_facts_reach_the_ledger(  # type: ignore[no-untyped-def]
+        qtbot, dialog: ReportImportDialog, ledger: Ledger) -> None:
+    pasted(qtbot, dialog, PLAN)
+    m = dialog.model
+    shown = [m.index(r, 0).data() for r in range(3)]
+    # Problems 1-2 got their measures only by order: marked, and counted in the summary.
+    assert shown[0].startswith("1. 【待核对】") and shown[1].startswith("2. 【待核对】")
+    assert shown[2] == "3. 政府采购管理不规范"
+    assert m.index(0, 0).data(Qt.ItemDataRole.BackgroundRole) is not None
+    assert m.index(2, 0).data(Qt.ItemDataRole.BackgroundRole) is None
+    assert "4 项标为【待核对】" in dialog.summary.text()  # two problems and their two measures
+    measure = m.index(0, 0, m.index(2, 0))
+    assert measure.data() == "措施1：制定政府采购内部控制办法。（责任单位：县教育局、县财政局；整改时限：年底前）"
+    assert m.index(2, PreviewColumn.STATUS).data() == Status.DONE.label
+    dialog.import_checked()
+    qtbot.waitUntil(lambda: bool(dialog.created), timeout=TIMEOUT)
+    rows = {p.description: p for p in list_problems(ledger)}
+    (done,) = rows["政府采购管理不规范"].measures
+    assert (done.lead_unit, done.co_units, done.status) == ("县教育局", "县财政局", Status.DONE)
+    # 年底前 reads against the document's date (2023-10-08), not today.
+    assert done.deadline is not None and done.deadline.isoformat() == "2023-12-31"
+    assert dialog.source_form.has_date.isChecked()
+    assert dialog.source_form.issued_on.date().toString("yyyy-MM-dd") == "2023-10-08"

@@ -4,30 +4,100 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
+import os
+import re
 import sys
+import unicodedata
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
-from tracker import clock
-from tracker.db.engine import Ledger, open_ledger
-from tracker.deadlines import parse_deadline
-from tracker.domain import DeadlineKind, ProblemFilter, Status
-from tracker.errors import DeadlineError, NotFoundError, ValidationError
+from tracker.db.engine import Ledger, default_ledger_path, open_ledger
+from tracker.domain import ProblemFilter, Status
+from tracker.errors import LedgerOpenError, NotFoundError, ValidationError
 
 
-def ledger_from(args: argparse.Namespace, read_only: bool = False) -> Ledger:
-    """Open the ledger named by --db (or RECTIFY_DB, or the default file)."""
-    return open_ledger(getattr(args, "db", None), read_only=read_only)
+def ledger_path(args: argparse.Namespace) -> Path:
+    """The ledger file --db (or RECTIFY_DB, or the default) names, made absolute."""
+    db = getattr(args, "db", None)
+    return (Path(db).expanduser() if db else default_ledger_path()).absolute()
+
+
+def _is_default_place(args: argparse.Namespace) -> bool:
+    """No --db and no RECTIFY_DB: the program's own data folder, which it may create."""
+    return not getattr(args, "db", None) and not os.environ.get("RECTIFY_DB")
+
+
+def checked_place(args: argparse.Namespace, read_only: bool = False, creates: bool = False
+                  ) -> Path:
+    """The ledger path, refused when it is a folder, or missing and the command may not
+    create it, or to be created in a folder that does not exist."""
+    path = ledger_path(args)
+    if path.is_dir():
+        raise LedgerOpenError(f"“{path}”是一个文件夹，不是台账文件。请在 --db 后给出台账文件名。")
+    new = not path.exists()
+    if new and (read_only or not creates):
+        raise NotFoundError(f"找不到台账文件“{path}”。请检查 --db 给出的路径"
+                            "（rectify demo 或 rectify import-excel 可以新建台账）。")
+    if new and not path.parent.is_dir() and not _is_default_place(args):
+        raise NotFoundError(f"文件夹“{path.parent}”不存在，无法在那里新建台账。请先建好文件夹，"
+                            "或检查 --db 给出的路径。")
+    return path
+
+
+def ledger_from(args: argparse.Namespace, read_only: bool = False, creates: bool = False,
+                user: str | None = None) -> Ledger:
+    """Open the ledger named by --db (or RECTIFY_DB, or the default file).
+
+    A missing file is refused unless the command creates ledgers (``creates``): a mistyped
+    --db must not leave folders and an empty ledger behind. A new ledger goes only into an
+    existing folder (the default data folder excepted), and the command says so."""
+    path = checked_place(args, read_only=read_only, creates=creates)
+    new = not path.exists()
+    ledger = open_ledger(path, read_only=read_only, user=user)
+    if new:
+        notice(f"已新建台账 {ledger.path}")
+    return ledger
+
+
+def dump_json(data: object, indent: int | None = None) -> None:
+    """JSON on stdout, one document and a newline. Chinese is written as itself when stdout
+    can hold every character (UTF-8), else as \\u escapes: a GBK pipe must not turn 𠮷 into
+    ? in data a script reads, and every JSON reader decodes the escapes."""
+    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "")
+    json.dump(data, sys.stdout, ensure_ascii=not encoding.startswith("utf"), indent=indent)
+    sys.stdout.write("\n")
+
+
+def notice(text: str) -> None:
+    """A line for the clerk on stderr (stdout may be JSON a script reads)."""
+    print(f"rectify: {text}", file=sys.stderr)
+
+
+_DATE_FORMS = (
+    re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"),
+    re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日?"),
+    re.compile(r"(\d{4})\.(\d{1,2})\.(\d{1,2})"),
+    re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})"),
+)
 
 
 def parse_day(text: str, what: str = "日期") -> dt.date:
-    """A CLI date: 2026-11-23, 2026年11月23日 or any exact form the deadline parser knows."""
-    try:
-        d = parse_deadline(text, clock.today())
-    except DeadlineError as exc:
-        raise ValidationError(f"{what}“{text}”无法识别：{exc.message}") from exc
-    if d.kind is not DeadlineKind.DATED or d.date is None:
-        raise ValidationError(f"{what}“{text}”不是一个具体日期。")
-    return d.date
+    """A date option: 2026-11-23, 2026年11月23日, 2026.11.23 or 2026/11/23, and nothing else
+    (年底前 or 立行立改 are deadlines, not dates)."""
+    cleaned = unicodedata.normalize("NFKC", text).strip()
+    for form in _DATE_FORMS:
+        m = form.fullmatch(cleaned)
+        if m:
+            try:
+                return dt.date(*(int(g) for g in m.groups()))
+            except ValueError:
+                raise ValidationError(f"{what}“{text}”不是存在的日期，请检查年月日。") from None
+    raise ValidationError(f"{what}“{text}”不是日期。请写成 2026-11-23、2026年11月23日、"
+                          "2026.11.23 或 2026/11/23。")
+
+
+STATUS_HELP = "状态：" + "、".join(f"{s.label}（{s.value}）" for s in Status)
 
 
 def parse_status(text: str) -> Status:
@@ -41,30 +111,25 @@ def parse_status(text: str) -> Status:
 
 def add_filter_args(p: argparse.ArgumentParser) -> None:
     """--status --unit --source --overdue, shared by list, summary and export."""
-    p.add_argument("--status", help="状态：未启动/整改中/已完成/已销号/长期坚持")
-    p.add_argument("--unit", help="牵头单位名称")
-    p.add_argument("--source", help="问题来源名称（或编号）")
+    p.add_argument("--status", metavar="状态", help=STATUS_HELP)
+    p.add_argument("--unit", metavar="单位", help="牵头单位名称（见 rectify units）")
+    p.add_argument("--source", metavar="来源", help="问题来源名称或编号（见 rectify sources）")
     p.add_argument("--overdue", action="store_true", help="只看逾期未完成的")
 
 
 def filter_from(args: argparse.Namespace, ledger: Ledger, as_of: dt.date | None = None
                 ) -> ProblemFilter:
-    """Build a ProblemFilter from the shared filter arguments."""
-    from tracker.services.reference import list_sources
+    """Build a ProblemFilter from the shared filter arguments; an unknown unit or source is
+    refused (with the closest names), never answered with an empty table."""
+    from tracker.services.lookup import match_source, match_unit
 
-    source_id = None
-    if getattr(args, "source", None):
-        wanted = args.source.strip()
-        matches = [s for s in list_sources(ledger)
-                   if wanted in (s.title, str(s.id), s.doc_number, s.display)]
-        if not matches:
-            matches = [s for s in list_sources(ledger) if wanted in s.title]
-        if not matches:
-            raise NotFoundError(f"找不到问题来源“{wanted}”。用 rectify list 查看已有来源。")
-        source_id = matches[0].id
+    source = getattr(args, "source", None)
+    unit = getattr(args, "unit", None)
+    if unit is not None:
+        args.unit = unit = match_unit(ledger, unit)  # the stored spelling, for the messages
     return ProblemFilter(
-        source_id=source_id,
-        unit=getattr(args, "unit", None) or None,
+        source_id=match_source(ledger, source).id if source else None,
+        unit=unit or None,
         status=parse_status(args.status) if getattr(args, "status", None) else None,
         overdue=bool(getattr(args, "overdue", False)),
         as_of=as_of,

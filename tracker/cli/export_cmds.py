@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from tracker.cli.common import add_filter_args, filter_from, ledger_from, parse_day
-from tracker.errors import ValidationError
+from tracker.cli.parser import NUMBER, Subcommands
+from tracker.cli.console import CliProgress
+from tracker.errors import NotFoundError, ValidationError
 from tracker.excel.export_options import (
     COLUMNS,
     DEFAULT_TABLE_FONT,
@@ -16,45 +18,60 @@ from tracker.excel.export_options import (
     ORG_SETTING,
     ExportOptions,
 )
+from tracker.services.lookup import match_unit
 from tracker.services.reference import get_setting
 
 
 def _add_paper_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--org", help="填报单位（默认：台账中保存的单位名称）")
-    p.add_argument("--date", help="填报日期，也是判断逾期的日期（默认今天）")
-    p.add_argument("--filler", default="", help="填报人")
-    p.add_argument("--phone", default="", help="联系电话")
-    p.add_argument("--table-font", default=DEFAULT_TABLE_FONT, help="表格字体（默认宋体）")
-    p.add_argument("--title-font", default=DEFAULT_TITLE_FONT, help="标题字体（默认黑体）")
-    p.add_argument("--font-size", type=float, default=10.0, help="表格字号（磅，默认10）")
+    p.add_argument("--org", metavar="单位", help="填报单位（默认：台账中保存的单位名称）")
+    p.add_argument("--date", metavar="日期", help="填报日期，也是判断逾期的日期（默认今天）")
+    p.add_argument("--filler", default="", metavar="姓名", help="填报人")
+    p.add_argument("--phone", default="", metavar="电话", help="联系电话")
+    p.add_argument("--table-font", default=DEFAULT_TABLE_FONT, metavar="字体",
+                   help="表格字体（默认宋体）")
+    p.add_argument("--title-font", default=DEFAULT_TITLE_FONT, metavar="字体",
+                   help="标题字体（默认黑体）")
+    p.add_argument("--font-size", type=NUMBER, default=10.0, metavar="磅",
+                   help="表格字号（6 到 20 磅，默认10）")
 
 
-def register(sub: Any) -> None:
+def register(sub: Subcommands) -> None:
     """Add this module's subcommands."""
     names = "、".join(c.header for c in COLUMNS.values())
-    p = sub.add_parser("export", help="导出可直接打印的 Excel 整改台账")
-    p.add_argument("file", metavar="FILE.xlsx", help="要写入的 Excel 文件")
+    p = sub.add("export", help="导出可直接打印的 Excel 整改台账",
+                description="把（按条件筛选的）台账导出为可直接打印的 .xlsx 文件：标题、填报单位和日期、"
+                "合并单元格的台账表、统计工作表，以及供交回时导入用的隐藏编号列。",
+                example="rectify export 台账.xlsx --unit 市教育局 --date 2026-11-23 --by-unit")
+    p.add_argument("file", metavar="文件.xlsx", help="要写入的 Excel 文件")
     add_filter_args(p)
-    p.add_argument("--title", default="", help="台账标题（默认按来源和单位生成）")
+    p.add_argument("--title", default="", metavar="标题", help="台账标题（默认按来源和单位生成）")
     p.add_argument("--by-unit", action="store_true", help="每个牵头单位另加一个工作表（分单位台账）")
-    p.add_argument("--columns", help=f"导出哪些列、按什么顺序，用逗号分隔（可用：{names}）")
+    p.add_argument("--columns", metavar="列名", help=f"导出哪些列、按什么顺序，用逗号分隔（可用：{names}）")
     p.add_argument("--no-stats", action="store_true", help="不加“统计”工作表")
     _add_paper_args(p)
     p.set_defaults(func=cmd_export)
 
-    p = sub.add_parser("remind", help="为某单位生成催办单（Excel）")
-    p.add_argument("file", metavar="FILE.xlsx", help="要写入的 Excel 文件")
-    p.add_argument("--unit", required=True, help="被催办的牵头单位")
-    p.add_argument("--reply-by", help="要求报送进展的日期")
-    p.add_argument("--title", default="", help="标题（默认“整改事项催办单”）")
+    p = sub.add("remind", help="为某单位生成催办单（Excel）",
+                description="为一个牵头单位生成催办单：它未完成的整改事项（逾期的在前）、时限提示和留给"
+                "该单位填写最新进展的一列。单位填好交回后，可用 rectify import-excel 导入。"
+                "该单位没有未完成的事项时不生成文件。",
+                example="rectify remind 催办单.xlsx --unit 市教育局 --reply-by 2026-12-10")
+    p.add_argument("file", metavar="文件.xlsx", help="要写入的 Excel 文件")
+    p.add_argument("--unit", required=True, metavar="单位", help="被催办的牵头单位（见 rectify units）")
+    p.add_argument("--reply-by", metavar="日期", help="要求报送进展的日期")
+    p.add_argument("--title", default="", metavar="标题", help="标题（默认“整改事项催办单”）")
     _add_paper_args(p)
     p.set_defaults(func=cmd_remind)
 
 
 def _xlsx(text: str) -> Path:
     path = Path(text).expanduser()
+    if path.is_dir():
+        raise ValidationError(f"“{text}”是一个文件夹。请给出要写入的文件名，如 {path / '台账.xlsx'}。")
     if path.suffix.lower() != ".xlsx":
         raise ValidationError(f"导出文件“{text}”应以 .xlsx 结尾。")
+    if not path.parent.is_dir():
+        raise NotFoundError(f"文件夹“{path.parent}”不存在，无法导出。请先建好文件夹或换一个位置。")
     return path
 
 
@@ -62,7 +79,7 @@ def _options(args: argparse.Namespace, org: str, **more: Any) -> ExportOptions:
     if not 6 <= args.font_size <= 20:
         raise ValidationError("--font-size 应在 6 到 20 磅之间。")
     return ExportOptions(
-        org=org, report_date=parse_day(args.date, "--date") if args.date else None,
+        org=org, report_date=parse_day(args.date, "--date") if args.date is not None else None,
         filler=args.filler, phone=args.phone, table_font=args.table_font,
         title_font=args.title_font, font_size=args.font_size, **more)
 
@@ -80,7 +97,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         flt = filter_from(args, ledger, options.day)
         from tracker.excel.export import export_ledger  # openpyxl only when exporting
 
-        result = export_ledger(ledger, path, flt, options)
+        with CliProgress("正在导出台账") as progress:
+            result = export_ledger(ledger, path, flt, options, progress=progress)
     finally:
         ledger.close()
     print(f"已导出 {result.problems} 个问题（{result.rows} 行）到 {result.path}")
@@ -97,12 +115,18 @@ def cmd_remind(args: argparse.Namespace) -> int:
     try:
         org = args.org if args.org is not None else get_setting(ledger, ORG_SETTING)
         options = _options(args, org, title=args.title)
-        reply_by = parse_day(args.reply_by, "--reply-by") if args.reply_by else None
-        from tracker.excel.reminder import export_reminder
+        reply_by = parse_day(args.reply_by, "--reply-by") if args.reply_by is not None else None
+        unit = match_unit(ledger, args.unit)
+        from tracker.excel.reminder import export_reminder, reminder_items
 
-        result = export_reminder(ledger, args.unit, path, options, reply_by)
+        if not reminder_items(ledger, unit, options.day):
+            print(f"“{unit}”牵头的整改事项都已完成（或没有），不需要催办，没有生成文件。")
+            return 0
+        with CliProgress("正在生成催办单") as progress:
+            result = export_reminder(ledger, unit, path, options, reply_by, progress=progress)
     finally:
         ledger.close()
+    args.unit = unit
     print(f"已生成“{args.unit}”的催办单：{result.items} 项未完成（逾期 {result.overdue} 项，"
           f"30天内到期 {result.due_soon} 项），文件 {result.path}")
     return 0

@@ -6,12 +6,12 @@ import argparse
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
-
 from typing import TYPE_CHECKING
 
-from tracker.cli.common import ledger_from
-from tracker.db.engine import Ledger, default_ledger_path, open_ledger
+from tracker.cli.common import checked_place, ledger_from, ledger_path
+from tracker.cli.parser import Subcommands
+from tracker.cli.console import CliProgress
+from tracker.db.engine import Ledger, open_ledger
 
 if TYPE_CHECKING:
     from tracker.excel.import_plan import ImportPlan
@@ -25,12 +25,17 @@ EXIT_CONFLICT = 1
 EXIT_DUPLICATES = 1
 
 
-def register(sub: Any) -> None:
+def register(sub: Subcommands) -> None:
     """Add the import-excel subcommand."""
-    p = sub.add_parser("import-excel", help="导入 Excel 台账（手工台账，或各单位填报后交回的台账）")
-    p.add_argument("file", metavar="FILE.xlsx", help="要导入的 .xlsx 文件")
-    p.add_argument("--sheet", metavar="NAME", help="只导入这个工作表（默认：所有含台账表头的工作表）")
-    p.add_argument("--source", metavar="NAME",
+    p = sub.add("import-excel", help="导入 Excel 台账（手工台账，或各单位填报后交回的台账、催办单）",
+                description="导入 .xlsx 台账：手工制作的台账作为新问题导入；本程序导出、各单位填报后交回的"
+                "台账或催办单按隐藏的编号更新原有问题。先检查整个文件，有错误时什么也不导入；"
+                "--dry-run 做与正式导入相同的全部检查（重复导入、冲突），只是不写入，退出码与正式导入"
+                "相同。台账文件不存在时新建（所在文件夹须已存在）。",
+                example="rectify import-excel 市教育局交回.xlsx --dry-run")
+    p.add_argument("file", metavar="文件.xlsx", help="要导入的 .xlsx 文件")
+    p.add_argument("--sheet", metavar="工作表", help="只导入这个工作表（默认：所有含台账表头的工作表）")
+    p.add_argument("--source", metavar="来源",
                    help="问题来源名称（文件中没有“问题来源”列时使用；默认：文件名＋填报日期的年份）")
     p.add_argument("--dry-run", action="store_true", help="只检查并列出将要导入的内容，不写入台账")
     p.add_argument("--resolve", choices=RESOLUTIONS, metavar="|".join(RESOLUTIONS),
@@ -47,18 +52,29 @@ def register(sub: Any) -> None:
 
 def cmd_import_excel(args: argparse.Namespace) -> int:
     """Check the whole file, show what will change, then import it in one transaction."""
-    target = Path(args.db).expanduser() if getattr(args, "db", None) else default_ledger_path()
-    if args.dry_run and not target.exists():
-        # Checking a file against a ledger that does not exist yet: an empty one, thrown away.
+    target = ledger_path(args)
+    if not target.exists():
+        if not args.dry_run:
+            checked_place(args, creates=True)  # a missing folder is refused before any work
+        # Checked against an empty ledger, thrown away: a file that is refused leaves no new
+        # ledger behind, and a dry run creates nothing.
         with tempfile.TemporaryDirectory() as tmp:
-            ledger = open_ledger(Path(tmp) / "dry-run.sqlite")
+            scratch = open_ledger(Path(tmp) / "check.sqlite", auto_backup=False)
             try:
-                return _run(args, ledger)
+                plan, code = _checked_plan(args, scratch)
             finally:
-                ledger.close()
+                scratch.close()
+        if plan is None or args.dry_run:
+            return code
+        ledger = ledger_from(args, creates=True)
+        try:
+            return _apply(args, ledger)
+        finally:
+            ledger.close()
     ledger = ledger_from(args, read_only=args.dry_run)
     try:
-        return _run(args, ledger)
+        plan, code = _checked_plan(args, ledger)
+        return code if plan is None or args.dry_run else _apply(args, ledger, plan)
     finally:
         ledger.close()
 
@@ -78,29 +94,51 @@ def _print_plan(plan: ImportPlan) -> None:
     print(plan.summary())
 
 
-def _run(args: argparse.Namespace, ledger: Ledger) -> int:
+def _build(args: argparse.Namespace, ledger: Ledger) -> ImportPlan:
+    """Read and check the whole file against ``ledger``; refused when it has errors."""
     from tracker.excel.import_plan import ImportOptions, build_plan
-    from tracker.services.imports import apply_plan, unresolved
 
     options = ImportOptions(sheet=args.sheet, source=args.source,
                             blank_continues=args.blank_continues, as_new=args.as_new)
-    plan = build_plan(ledger, args.file, options)
+    with CliProgress("正在检查文件") as progress:
+        plan = build_plan(ledger, args.file, options, progress=progress)
     if plan.errors:
         raise plan.rejection()
+    return plan
+
+
+def _checked_plan(args: argparse.Namespace, ledger: Ledger) -> tuple[ImportPlan | None, int]:
+    """The plan, printed, with the exit code; no plan when a check refuses it. A dry run
+    runs every check the real run does and ends with the same code."""
+    from tracker.services.imports import unresolved
+
+    plan = _build(args, ledger)
     _print_plan(plan)
-    if args.dry_run:
-        print("（--dry-run：未写入台账）")
-        return 0
+    nothing = "正式导入时将不会导入任何内容" if args.dry_run else "没有导入任何内容"
     if plan.all_duplicates and not args.allow_duplicates:
         print(f"rectify: 文件中的 {len(plan.problems)} 个问题台账里都已经有了（见上方提醒），"
-              "像是同一份台账重复导入。没有导入任何内容。确要再导入一遍，请加 --allow-duplicates "
+              f"像是同一份台账重复导入。{nothing}。确要再导入一遍，请加 --allow-duplicates "
               "后重新运行。", file=sys.stderr)
-        return EXIT_DUPLICATES
+        return None, EXIT_DUPLICATES
     waiting = unresolved(plan, args.resolve)
     if waiting:
         print(f"rectify: 有 {len(waiting)} 处内容在导出后已在台账中修改过，文件里也改了（见上方【冲突】）。"
-              f"没有导入任何内容。请加 --resolve {KEEP_LEDGER}（保留台账）或 --resolve "
+              f"{nothing}。请加 --resolve {KEEP_LEDGER}（保留台账）或 --resolve "
               f"{TAKE_FILE}（采用文件）后重新运行。", file=sys.stderr)
-        return EXIT_CONFLICT
-    print(apply_plan(ledger, plan, args.resolve).summary())
+        return None, EXIT_CONFLICT
+    if args.dry_run:
+        print("（--dry-run：未写入台账）")
+    return plan, 0
+
+
+def _apply(args: argparse.Namespace, ledger: Ledger, plan: ImportPlan | None = None) -> int:
+    """Write the plan (built again against a ledger just created: it was checked, and
+    printed, against an empty one)."""
+    from tracker.services.imports import apply_plan
+
+    if plan is None:
+        plan = _build(args, ledger)
+    with CliProgress("正在导入") as progress:
+        result = apply_plan(ledger, plan, args.resolve, progress=progress)
+    print(result.summary())
     return 0

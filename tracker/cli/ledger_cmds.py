@@ -4,49 +4,68 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
-import sys
-from typing import Any
+from dataclasses import dataclass, field
 
 from tracker import clock
 from tracker.cli.common import (
     Clipped,
     add_filter_args,
+    dump_json,
     filter_from,
     ledger_from,
     parse_day,
     print_table,
+    width,
     write_lines,
 )
+from tracker.cli.parser import INT, Subcommands
+from tracker.cli.console import CliProgress
+from tracker.closeout_model import EvidenceRow, ExtensionRow
+from tracker.db.engine import Ledger
 from tracker.domain import MeasureRow, ProblemRow, Status
 from tracker.services.as_of import is_past, problems_as_of
-from tracker.services.queries import line_of, list_problems, problem_lines
+from tracker.services.lookup import numbered_lines
+from tracker.services.queries import line_of, list_problems
 
-LIST_HEADERS = ["序号", "问题来源", "存在问题", "牵头单位", "整改时限", "状态", "进度"]
-LIST_WIDTHS = [4, 16, 40, 12, 14, 16, 5]
+LIST_HEADERS = ["编号", "序号", "问题来源", "存在问题", "牵头单位", "整改时限", "状态", "进度"]
+LIST_WIDTHS = [6, 4, 16, 40, 12, 14, 16, 5]
 
 
-def register(sub: Any) -> None:
+def register(sub: Subcommands) -> None:
     """Add this module's subcommands."""
-    p = sub.add_parser("demo", help="生成一份示例台账")
-    p.add_argument("--problems", type=int, default=120, metavar="N", help="问题个数（默认120）")
-    p.add_argument("--seed", type=int, default=2026, help=argparse.SUPPRESS)
+    p = sub.add("demo", help="生成一份示例台账",
+                description="生成一份虚构的示例台账（问题、措施、进展、销号和修改记录），用于试用和演示。"
+                "台账文件不存在时新建（所在文件夹须已存在）。",
+                example="rectify --db 示例.sqlite demo --problems 200")
+    p.add_argument("--problems", type=INT, default=120, metavar="个数", help="问题个数（默认120）")
+    p.add_argument("--seed", type=INT, default=2026, help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_demo)
 
-    p = sub.add_parser("list", help="列出问题")
+    p = sub.add("list", help="列出问题（含编号）",
+                description="按条件列出问题：编号（供 show、close、history --problem 使用）、序号、"
+                "完整的问题来源名称、存在问题、牵头单位、整改时限、状态和措施完成数。"
+                "--json 输出全部字段，含措施编号。",
+                example="rectify list --unit 市教育局 --overdue")
     add_filter_args(p)
-    p.add_argument("--as-of", help="按台账在该日的状态列出（默认今天）")
+    p.add_argument("--as-of", metavar="日期", help="按台账在该日的状态列出（默认今天）")
     p.add_argument("--json", action="store_true", help="输出 JSON")
     p.set_defaults(func=cmd_list)
 
-    p = sub.add_parser("summary", help="输出报告用的整改情况汇总句")
-    p.add_argument("--as-of", help="截至日期（默认今天）")
-    p.add_argument("--unit", help="只统计某牵头单位")
-    p.add_argument("--source", help="只统计某问题来源")
+    p = sub.add("summary", help="输出报告用的整改情况汇总句",
+                description="输出可直接写进报告的整改情况汇总句（问题数、完成数、完成率等），"
+                "可按单位或来源统计，--by-unit 另附分单位统计表。",
+                example="rectify summary --as-of 2026-11-23 --by-unit")
+    p.add_argument("--as-of", metavar="日期", help="截至日期（默认今天）")
+    p.add_argument("--unit", metavar="单位", help="只统计某牵头单位（见 rectify units）")
+    p.add_argument("--source", metavar="来源", help="只统计某问题来源（名称或编号，见 rectify sources）")
     p.add_argument("--by-unit", action="store_true", help="同时输出分单位统计表")
     p.set_defaults(func=cmd_summary)
 
-    p = sub.add_parser("check", help="检查台账文件的完整性和外键")
+    p = sub.add("check", help="检查台账文件是否完好",
+                description="检查台账文件：SQLite 完整性检查（文件是否损坏）、外键检查（措施、进展是否"
+                "指向存在的问题、单位、来源）、问题的缓存值（状态、时限、完成数、搜索文本）是否与措施"
+                "一致。全部正常时退出码为 0；发现任何问题时逐条列出，退出码为 1。",
+                example="rectify --db 台账.sqlite check")
     p.set_defaults(func=cmd_check)
 
 
@@ -58,21 +77,43 @@ def cmd_demo(args: argparse.Namespace) -> int:
         raise ValidationError("--problems 应在 1 到 1000000 之间。")
     from tracker.demo import build_demo  # only here: `rectify list` need not import it
 
-    ledger = ledger_from(args)
+    ledger = ledger_from(args, creates=True)
     try:
-        n = build_demo(ledger, args.problems, seed=args.seed)
+        with CliProgress("正在生成示例台账") as progress:
+            n = build_demo(ledger, args.problems, seed=args.seed, progress=progress.two())
         print(f"已生成示例台账：{n} 个问题，文件 {ledger.path}")
     finally:
         ledger.close()
     return 0
 
 
-def _measure_json(m: MeasureRow) -> dict[str, object]:
+@dataclass(frozen=True)
+class JsonExtras:
+    """What `list --json` adds from the close-out cycle: evidence by problem, extensions by
+    measure (read once for all the rows printed)."""
+
+    evidence: dict[int, list[EvidenceRow]] = field(default_factory=dict)
+    extensions: dict[int, list[ExtensionRow]] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, ledger: Ledger, rows: list[ProblemRow]) -> JsonExtras:
+        """The extras of these rows."""
+        from tracker.services.cycle import extensions_by_measure
+        from tracker.services.evidence import evidence_by_problem
+
+        return cls(evidence_by_problem(ledger, [p.id for p in rows]),
+                   extensions_by_measure(ledger, [m.id for p in rows for m in p.measures]))
+
+
+def _measure_json(m: MeasureRow, extras: JsonExtras) -> dict[str, object]:
     return {
         "id": m.id, "text": m.text, "lead_unit": m.lead_unit, "co_units": m.co_units,
         "owner": m.owner, "deadline": m.deadline.isoformat() if m.deadline else None,
         "deadline_text": m.deadline_text, "status": m.status.value,
         "done_on": m.done_on.isoformat() if m.done_on else None,
+        "original_deadline": (m.original_deadline_text or _iso(m.original_deadline))
+        if m.extended else None,
+        "extensions": [e.as_json() for e in extras.extensions.get(m.id, [])],
     }
 
 
@@ -80,7 +121,8 @@ def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def problem_json(p: ProblemRow, as_of: dt.date) -> dict[str, object]:
+def problem_json(p: ProblemRow, as_of: dt.date,
+                 extras: JsonExtras = JsonExtras()) -> dict[str, object]:
     """The --json shape of one problem."""
     return {
         "id": p.id, "seq": p.seq, "source": p.source, "category": p.category,
@@ -90,13 +132,14 @@ def problem_json(p: ProblemRow, as_of: dt.date) -> dict[str, object]:
         "leader": p.leader, "co_units": p.co_units,
         "created_on": _iso(p.created_on), "closed_on": _iso(p.closeout_on),
         "verifier": p.closeout_by,
-        "measures": [_measure_json(m) for m in p.measures],
+        "evidence": [e.as_json() for e in extras.evidence.get(p.id, [])],
+        "measures": [_measure_json(m, extras) for m in p.measures],
     }
 
 
 def cmd_list(args: argparse.Namespace) -> int:
     """Print the matching problems as a table or JSON."""
-    as_of = parse_day(args.as_of, "--as-of") if args.as_of else clock.today()
+    as_of = parse_day(args.as_of, "--as-of") if args.as_of is not None else clock.today()
     ledger = ledger_from(args, read_only=True)
     try:
         flt = filter_from(args, ledger, as_of)
@@ -104,35 +147,42 @@ def cmd_list(args: argparse.Namespace) -> int:
             # What the ledger knew that day: problems created since left out, later
             # completions and close-outs undone.
             rows = problems_as_of(ledger, flt, as_of)
-            lines = [line_of(p, as_of) for p in rows]
+            lines = [(p.id, line_of(p, as_of)) for p in rows]
         elif args.json:
             rows = list_problems(ledger, flt, with_measures=True)
         else:
-            lines = problem_lines(ledger, flt, as_of=as_of)  # only what the table shows
+            lines = numbered_lines(ledger, flt, as_of=as_of)  # only what the table shows
+        extras = JsonExtras.read(ledger, rows) if args.json else JsonExtras()
     finally:
         ledger.close()
     if args.json:
-        json.dump([problem_json(p, as_of) for p in rows], sys.stdout, ensure_ascii=False)
-        sys.stdout.write("\n")
+        dump_json([problem_json(p, as_of, extras) for p in rows])
         return 0
-    print_table(LIST_HEADERS, [], LIST_WIDTHS)
-    seq, source, text, unit, due, state, done = (Clipped(w) for w in LIST_WIDTHS)
+    # Source and unit columns are as wide as their longest name: --source and --unit must be
+    # copyable from the table.
+    widths = list(LIST_WIDTHS)
+    widths[2] = max([width(n) for n in {p.source for _, p in lines}] + [widths[2]])
+    widths[4] = max([width(n) for n in {p.lead_unit for _, p in lines}] + [widths[4]])
+    widths[0] = max(widths[0], max((len(str(pid)) for pid, _ in lines), default=0))  # never cut
+    print_table(LIST_HEADERS, [], widths)
+    _, seq, source, text, unit, due, state, done = (Clipped(w) for w in widths)
+    id_cols = widths[0]  # wide enough for every id: padded, never clipped (nor cached)
     # 措施逾期: an open measure is past its deadline, even when the problem's last deadline
     # (the 整改时限 column) is still ahead, as the window says it.
     words = {(s, late): ("措施逾期 " if late else "") + s.label for s in Status for late in (0, 1)}
     # One f-string per problem from per-column caches: 700,000 cells, no per-cell call.
     write_lines(
-        f"{seq[str(p.seq)]}  {source[p.source]}  {text[p.description]}  {unit[p.lead_unit]}  "
+        f"{pid:<{id_cols}}  {seq[str(p.seq)]}  {source[p.source]}  {text[p.description]}  {unit[p.lead_unit]}  "
         f"{due[p.deadline_text]}  {state[words[p.status, p.overdue]]}  "
         f"{done[f'{p.measures_done}/{p.measures_total}']}".rstrip()
-        for p in lines)
+        for pid, p in lines)
     print(f"共 {len(lines)} 个问题")
     return 0
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
     """Print the report sentence (and the per-unit table with --by-unit)."""
-    as_of = parse_day(args.as_of, "--as-of") if args.as_of else clock.today()
+    as_of = parse_day(args.as_of, "--as-of") if args.as_of is not None else clock.today()
     from tracker.summary import ledger_summary, percent, sentence, unit_counts
 
     ledger = ledger_from(args, read_only=True)
@@ -159,7 +209,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     ledger = ledger_from(args, read_only=True)
     try:
-        report = check_ledger(ledger)
+        with CliProgress("正在检查台账") as progress:
+            progress(0, 0)
+            report = check_ledger(ledger)
     finally:
         ledger.close()
     for line in report.lines():

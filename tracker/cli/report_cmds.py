@@ -8,12 +8,13 @@ imported: a measure must belong to a problem, and guessing which one is the cler
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from tracker.cli.common import ledger_from
+from tracker.cli.common import dump_json, ledger_from
+from tracker.cli.parser import INT, Subcommands
+from tracker.cli.console import CliProgress
 from tracker.db.engine import Ledger
 from tracker.domain import ProblemRow, SourceInput, Status
 from tracker.errors import ValidationError
@@ -25,17 +26,19 @@ from tracker.services.reference import list_sources
 GUI_HINT = "文件 > 从报告导入问题…"
 
 
-def register(sub: Any) -> None:
+def register(sub: Subcommands) -> None:
     """Add the import-report subcommand."""
-    p = sub.add_parser(
+    p = sub.add(
         "import-report",
         help="从自评报告或督导反馈意见中识别问题和整改措施并导入",
         description="识别报告（.txt 或 .docx）中的存在问题及其整改措施，导入到一个以报告命名的新问题来源下。"
-        "未能对应到问题的措施只列出、不导入，请在窗口中分配（" + GUI_HINT + "）。",
+        "未能对应到问题的措施只列出、不导入，请在窗口中分配（" + GUI_HINT + "）。"
+        "台账文件不存在时新建（所在文件夹须已存在）。",
+        example="rectify import-report 2025年督导反馈意见.docx --dry-run",
     )
-    p.add_argument("file", metavar="FILE", help="报告文件：.txt（UTF-8 或 GBK）或 .docx")
-    p.add_argument("--source", metavar="NAME", help="问题来源名称（默认：报告标题，没有标题时用文件名）")
-    p.add_argument("--year", type=int, metavar="Y", help="年份（默认：报告所评价的年份）")
+    p.add_argument("file", metavar="文件", help="报告文件：.txt（UTF-8 或 GBK）或 .docx")
+    p.add_argument("--source", metavar="来源", help="问题来源名称（默认：报告标题，没有标题时用文件名）")
+    p.add_argument("--year", type=INT, metavar="年份", help="年份（默认：报告所评价的年份）")
     p.add_argument("--dry-run", action="store_true", help="只列出识别结果，不写入台账")
     p.add_argument("--json", action="store_true", help="以 JSON 输出识别结果（导入时另含新建的编号）")
     p.set_defaults(func=cmd_import_report)
@@ -49,7 +52,9 @@ def cmd_import_report(args: argparse.Namespace) -> int:
     from tracker.report import parse_report_text, read_report_file, report_to_json
     from tracker.report.import_inputs import problem_inputs, source_input
 
-    report = parse_report_text(read_report_file(args.file))
+    with CliProgress("正在识别报告") as progress:
+        progress(0, 0)
+        report = parse_report_text(read_report_file(args.file))
     source = source_input(report, title=args.source or "", year=args.year,
                           fallback_title=Path(args.file).stem)
     data = report_to_json(report)
@@ -65,10 +70,12 @@ def cmd_import_report(args: argparse.Namespace) -> int:
                 print("（--dry-run：未写入台账）")
         return 0
     inputs = problem_inputs(report.problems)  # refuses before the ledger is even opened
-    ledger = ledger_from(args)
+    ledger = ledger_from(args, creates=True)
     try:
         _refuse_duplicate(ledger, source)
-        rows = create_problems(ledger, inputs, source)
+        with CliProgress("正在导入") as progress:
+            progress(0, 0)
+            rows = create_problems(ledger, inputs, source)
     finally:
         ledger.close()
     if args.json:
@@ -101,8 +108,7 @@ def _with_ids(data: dict[str, Any], rows: list[ProblemRow]) -> dict[str, Any]:
 
 
 def _print_json(data: dict[str, Any]) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    dump_json(data, indent=2)
 
 
 def _print_report(report: ExtractedReport, source: SourceInput, out: TextIO,
@@ -120,11 +126,12 @@ def _print_report(report: ExtractedReport, source: SourceInput, out: TextIO,
     out.write(f"识别出 {count.problems} 个问题、{count.measures} 项整改措施：\n")
     for i, p in enumerate(report.problems, start=1):
         extra = "，".join(x for x in (p.category, _status_word(p.status)) if x)
-        out.write(f"\n{i}. {p.description}（{extra}）\n")
+        mark = "【待核对】" if p.review else ""
+        out.write(f"\n{i}. {mark}{p.description}" + (f"（{extra}）" if extra else "") + "\n")
         if not p.measures:
             out.write("   （报告中没有对应的整改措施）\n")
         for j, m in enumerate(p.measures, start=1):
-            out.write(f"   措施{j}：{m.text}\n")
+            out.write(f"   措施{j}：{'【待核对】' if m.review else ''}{m.text}{m.facts_note()}\n")
     if report.message:
         out.write(f"\n提示：{report.message}\n")
     if report.unassigned_measures and not imported:
@@ -133,8 +140,10 @@ def _print_report(report: ExtractedReport, source: SourceInput, out: TextIO,
 
 
 def _status_word(status: Status) -> str:
-    """'已有整改情况' for problems the report already reports work on."""
-    return "报告中已有整改情况" if status is Status.IN_PROGRESS else ""
+    """What the report says of a problem's state: 已完成, 长期坚持, or that work is under way."""
+    if status is Status.IN_PROGRESS:
+        return "报告中已有整改情况"
+    return "" if status is Status.NOT_STARTED else status.label
 
 
 def _print_unassigned(report: ExtractedReport, out: TextIO, imported: bool = True) -> None:

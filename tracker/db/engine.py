@@ -122,7 +122,8 @@ def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
 
 def _is_read_only(path: Path) -> bool:
     if path.exists():
-        return not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK)
+        # Try it: os.access says yes on Windows for a folder the clerk cannot write to.
+        return not location.file_writable(path) or not location.folder_writable(path.parent)
     return False
 
 
@@ -204,7 +205,7 @@ def open_ledger(
         ledger.close()
         raise translate_db_error(exc) from exc
     # Read-only opens back up too (`rectify list` counts as opening); only the folder must take it.
-    if auto_backup and os.access(p.parent, os.W_OK):
+    if auto_backup and location.folder_writable(p.parent):
         from tracker.db.backup import auto_backup as take_daily_backup
 
         try:

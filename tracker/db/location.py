@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
+import uuid
+from pathlib import Path, PurePath, PureWindowsPath
+from urllib.parse import quote
 
 # File systems whose locks SQLite cannot trust (https://www.sqlite.org/useovernet.html).
 NETWORK_FS = frozenset({
@@ -106,17 +108,68 @@ def network_warning(path: Path) -> str:
     return ""
 
 
+def folder_writable(folder: Path) -> bool:
+    """Whether a file can be created in ``folder``, found by creating (and removing) one.
+
+    os.access(folder, W_OK) cannot tell: on Windows it looks only at the read-only attribute,
+    which folders ignore, so a write-protected share or a locked-down folder reads as writable;
+    and on Linux it misses a read-only mount for root. Creating a file asks the file system."""
+    probe = folder / f".rectify-write-test-{uuid.uuid4().hex}.tmp"
+    try:
+        fd = os.open(probe, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except OSError:
+        return False
+    os.close(fd)
+    try:
+        probe.unlink()
+    except OSError:  # created but not removable (odd ACLs): writable all the same
+        pass
+    return True
+
+
+def file_writable(path: Path) -> bool:
+    """Whether ``path`` (an existing file) opens for writing; nothing is written to it.
+
+    Opening for read/write is what SQLite does, so this sees what os.access misses on
+    Windows: ACLs that deny writing, and a file another program holds without sharing."""
+    try:
+        fd = os.open(path, os.O_RDWR | getattr(os, "O_BINARY", 0))
+    except OSError:
+        return False
+    os.close(fd)
+    return True
+
+
+def sqlite_file_uri(path: PurePath) -> str:
+    r"""The ``file:`` URI of an absolute path as SQLite reads it, for Windows paths too.
+
+    pathlib's as_uri writes a UNC share as file://server/share/..., which SQLite rejects (it
+    accepts only an empty or 'localhost' authority), so shares become file:////server/share;
+    the long-path prefix \\?\ is dropped (SQLite adds its own); spaces, '?', '#' and Chinese
+    are percent-encoded, which SQLite decodes back to UTF-8."""
+    if isinstance(path, PureWindowsPath):
+        text = str(path)
+        if text.upper().startswith("\\\\?\\UNC\\"):
+            path = PureWindowsPath("\\\\" + text[8:])
+        elif text.startswith("\\\\?\\"):
+            path = PureWindowsPath(text[4:])
+        posix = path.as_posix()  # C:/x/y.sqlite or //server/share/y.sqlite
+        # A share keeps its two leading slashes after an empty authority: file: + // + //srv/...
+        prefix = "file://" if posix.startswith("//") else "file:///"
+        return prefix + quote(posix, safe="/:")
+    return path.as_uri()
+
+
 def read_only_uri(path: Path) -> str:
     """The sqlite3 URI that opens ``path`` read-only, even in a folder we cannot write to.
 
     A WAL ledger needs its -shm/-wal side files; in a read-only folder (a CD, a write-protected
     share) SQLite cannot create them and refuses to read. When there are none and no WAL
     content can be missed, ``immutable=1`` lets SQLite read the main file without them."""
-    uri = f"{path.resolve().as_uri()}?mode=ro"
+    uri = f"{sqlite_file_uri(path.resolve())}?mode=ro"
     wal = Path(str(path) + "-wal")
     shm = Path(str(path) + "-shm")
-    folder_writable = os.access(path.parent, os.W_OK)
     wal_empty = not wal.exists() or wal.stat().st_size == 0
-    if not folder_writable and not shm.exists() and wal_empty:
+    if not shm.exists() and wal_empty and not folder_writable(path.parent):
         uri += "&immutable=1"
     return uri

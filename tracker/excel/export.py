@@ -21,11 +21,15 @@ from tracker.errors import StorageError
 from tracker.excel.export_data import (
     Selection,
     column_extents,
+    has_evidence,
     iter_problems,
     select_problems,
     unit_names,
 )
 from tracker.excel.export_options import (
+    COLUMNS,
+    DEFAULT_COLUMNS,
+    EVIDENCE_COLUMN,
     FORMAT_VERSION,
     HISTORY_MARK_ROW,
     LEDGER_ID_ROW,
@@ -173,6 +177,9 @@ def export_ledger(
                 sub = replace(flt, unit=unit)
                 sheets.append(_Sheet(sheet_name(unit, taken), f"{base}（{unit}）",
                                      select_problems(ledger, sub), unit))
+    if options.columns == DEFAULT_COLUMNS and has_evidence(ledger, sheets[0].selection):
+        at = next((i for i, c in enumerate(columns) if c.key == "remarks"), len(columns))
+        columns = (*columns[:at], COLUMNS[EVIDENCE_COLUMN], *columns[at:])
     total = sum(len(s.selection) for s in sheets)
     widths = fit_widths(columns, column_extents(ledger, flt, day), options.font_size)
     wb = Workbook(write_only=True)

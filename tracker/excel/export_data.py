@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tracker.db.engine import Ledger
 from tracker.domain import ProblemFilter, ProblemRow
 from tracker.services.as_of import is_past, problems_as_of
+from tracker.services.evidence import evidence_by_problem, evidence_counts
 from tracker.services.export_queries import column_lengths
 from tracker.services.queries import list_problems, problem_ids
 
@@ -50,7 +51,9 @@ def iter_problems(ledger: Ledger, selection: Selection, chunk: int = CHUNK
         else:
             found = list_problems(ledger, ProblemFilter(ids=part), with_measures=True,
                                   with_notes=True)
-        rows = {p.id: p for p in found}
+        names = evidence_by_problem(ledger, part)
+        rows = {p.id: replace(p, evidence_names=tuple(e.name for e in names.get(p.id, ())))
+                for p in found}
         for pid in part:
             row = rows.get(pid)
             if row is not None:
@@ -79,3 +82,8 @@ def column_extents(ledger: Ledger, flt: ProblemFilter, as_of: dt.date) -> dict[s
 def unit_names(units: Sequence[str]) -> list[str]:
     """Lead units in the order their sheets appear: by name, blanks dropped."""
     return sorted({u for u in units if u.strip()})
+
+
+def has_evidence(ledger: Ledger, selection: Selection) -> bool:
+    """Whether any selected problem has evidence (the 佐证材料 column is then printed)."""
+    return bool(evidence_counts(ledger, selection.ids))

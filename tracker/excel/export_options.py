@@ -42,9 +42,12 @@ COLUMNS: dict[str, Column] = {c.key: c for c in (
     Column("deadline", "整改时限", Level.MEASURE, 15, short=True),
     Column("progress", "整改进展", Level.MEASURE, 18),
     Column("status", "完成情况", Level.MEASURE, 15, short=True),
+    Column("evidence", "佐证材料", Level.PROBLEM, 14),
     Column("remarks", "备注", Level.PROBLEM, 8, short=True),
 )}
-DEFAULT_COLUMNS: tuple[str, ...] = tuple(COLUMNS)
+# 佐证材料 is added by itself (before 备注) when any exported problem has evidence.
+EVIDENCE_COLUMN = "evidence"
+DEFAULT_COLUMNS: tuple[str, ...] = tuple(k for k in COLUMNS if k != EVIDENCE_COLUMN)
 
 # The round-trip contract with the Excel importer: keep these names and their order exactly.
 ID_HEADERS: tuple[str, ...] = ("问题ID", "措施ID", "问题版本", "措施版本")

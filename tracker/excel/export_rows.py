@@ -18,6 +18,7 @@ from tracker.excel.export_options import (
     excel_length,
     too_long_for_cell,
 )
+from tracker import rules
 from tracker.summary import cn_date
 from tracker.text import clean_text
 
@@ -50,10 +51,11 @@ class LedgerBlock:
 
 
 def deadline_words(date: dt.date | None, text: str) -> str:
-    """整改时限 as the clerk typed it (年底前); a bare date as 2026年12月31日."""
-    if text.strip():
-        return text.strip()
-    return cn_date(date) if date is not None else ""
+    """整改时限 as the clerk typed it (tracker.rules.deadline_words)."""
+    return rules.deadline_words(date, text)
+
+
+measure_deadline_words = rules.measure_deadline_words
 
 
 def progress_words(notes: Sequence[ProgressNoteRow]) -> str:
@@ -100,7 +102,13 @@ def _problem_cells(problem: ProblemRow, number: int) -> dict[str, str]:
         "number": str(number), "source": problem.source, "category": problem.category,
         "description": problem.description, "goal": problem.goal,
         "leader": problem.leader, "remarks": problem.remarks,
+        "evidence": evidence_words(problem.evidence_names),
     }
+
+
+def evidence_words(names: Sequence[str]) -> str:
+    """佐证材料: how many files and their names (3个：整改报告.pdf、现场照片.jpg、纪要.docx)."""
+    return f"{len(names)}个：" + "、".join(names) if names else ""
 
 
 def _measure_cells(problem: ProblemRow, m: MeasureRow | None, as_of: dt.date) -> dict[str, str]:
@@ -116,7 +124,7 @@ def _measure_cells(problem: ProblemRow, m: MeasureRow | None, as_of: dt.date) ->
         "measure": m.text, "lead_unit": m.lead_unit or problem.lead_unit,
         # Each measure answers for itself; an empty one falls back to the problem's.
         "co_units": m.co_units or problem.co_units, "owner": m.owner or problem.owner,
-        "deadline": deadline_words(m.deadline, m.deadline_text),
+        "deadline": measure_deadline_words(m),
         "progress": progress_words(m.notes),
         "status": status_words(m.status, m.is_overdue(as_of)),
     }

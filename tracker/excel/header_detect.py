@@ -25,13 +25,14 @@ FIELD_LABELS: dict[str, str] = {
     "seq": "序号", "source": "问题来源", "category": "问题类别", "description": "存在问题",
     "goal": "整改目标", "measure": "整改措施", "lead_unit": "牵头单位", "co_units": "配合单位",
     "leader": "责任领导", "owner": "责任人", "deadline": "整改时限", "progress": "整改进展",
-    "status": "完成情况", "remarks": "备注",
+    "status": "完成情况", "percent": "完成进度", "remarks": "备注",
     "problem_id": "问题ID", "measure_id": "措施ID", "problem_version": "问题版本",
     "measure_version": "措施版本",
 }
 ID_FIELDS = ("problem_id", "measure_id", "problem_version", "measure_version")
 
 # Header words seen in real ledgers, per field (compared after removing blanks and brackets).
+# A header only proposes a field: column_guess confirms it by the column's cells.
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "seq": ("序号", "编号", "序"),
     "source": ("问题来源", "来源", "反馈批次"),
@@ -39,15 +40,21 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "description": ("存在问题", "问题描述", "具体问题", "问题", "主要问题", "反馈问题", "存在的问题",
                     "问题表现", "问题清单", "反馈意见"),
     "goal": ("整改目标", "目标", "目标任务", "整改要求"),
-    "measure": ("整改措施", "具体整改措施", "措施", "整改举措", "主要措施", "整改措施及要求"),
-    "lead_unit": ("牵头单位", "责任单位", "牵头部门", "责任部门", "主责单位", "牵头责任单位"),
-    "co_units": ("配合单位", "配合部门", "协同单位", "协办单位"),
+    "measure": ("整改措施", "具体整改措施", "措施", "整改举措", "主要措施", "整改措施及要求",
+                "整改任务"),
+    "lead_unit": ("牵头单位", "责任单位", "牵头部门", "责任部门", "主责单位", "牵头责任单位",
+                  "责任科室", "责任股室", "承办单位", "责任处室", "牵头科室", "牵头股室",
+                  "责任主体"),
+    "co_units": ("配合单位", "配合部门", "协同单位", "协办单位", "配合科室", "协助单位"),
     "leader": ("责任领导", "分管领导", "牵头领导"),
     "owner": ("责任人", "具体责任人", "经办人"),
-    "deadline": ("整改时限", "完成时限", "时限", "整改期限", "完成时间", "整改时间", "办结时限"),
+    "deadline": ("整改时限", "完成时限", "时限", "整改期限", "完成时间", "整改时间", "办结时限",
+                 "时间节点", "完成期限"),
     "progress": ("整改进展", "进展情况", "整改进度", "进展", "工作进展", "整改情况",
-                 "整改落实情况"),
-    "status": ("完成情况", "整改状态", "状态", "是否完成", "整改完成情况", "完成状态"),
+                 "整改落实情况", "整改进展情况"),
+    "status": ("完成情况", "整改状态", "状态", "是否完成", "整改完成情况", "完成状态", "整改结果",
+               "目前进度", "是否整改到位", "是否办结", "是否销号"),
+    "percent": ("完成进度", "完成比例", "进度", "完成率", "完成百分比", "整改进度百分比"),
     "remarks": ("备注",),
     "problem_id": ("问题ID",), "measure_id": ("措施ID",),
     "problem_version": ("问题版本",), "measure_version": ("措施版本",),
@@ -57,6 +64,8 @@ _BY_LENGTH = sorted(_EXACT.items(), key=lambda kv: len(kv[0]), reverse=True)
 _COUNTS = ("数", "率", "数量", "合计", "占比", "小计")
 _NOISE = re.compile(r"[\s*＊]+|[（(【\[][^）)】\]]*[）)】\]]")
 _FILL_DATE = re.compile(r"(?:填报|填表|报送|统计)(?:日期|时间)\s*[：:]?\s*(?P<v>[^　]*?)\s*(?:[　]|\s{2,}|$)")
+_TITLE_YEAR = re.compile(r"(?<![0-9])(20[0-9]{2})\s*(?:年|届|学年|—|-|~|至)")
+_ANY_YEAR = re.compile(r"(?<![0-9])(20[0-9]{2})(?![0-9])")
 _FILL_UNIT = re.compile(r"填报单位\s*[：:]\s*(?P<v>.*?)\s*(?:(?:填报|填表)(?:日期|时间)|[　]|\s{2,}|$)")
 
 
@@ -91,6 +100,8 @@ class ColumnMapping:
     data_row: int
     columns: Mapping[str, int]
     headers: Mapping[int, str] = field(default_factory=dict)  # column -> header text
+    # Why a column was read other than its header says (from its cells), for the check page.
+    notes: tuple[str, ...] = ()
 
     def letter(self, fld: str) -> str:
         """The column letter of a field ("" when unmapped)."""
@@ -110,28 +121,36 @@ class SheetMeta:
     title: str = ""
     org: str = ""
     fill_date: dt.date | None = None
+    year: int | None = None  # a year written in the title (or else the sheet's name)
+    year_from: str = ""  # "标题" or "工作表名称"
 
 
-def _row_fields(sheet: SheetData, merges: MergeMap, row: int, exact: bool = False
-                ) -> dict[int, str]:
+def _row_fields(sheet: SheetData, merges: MergeMap, row: int, exact: bool = False,
+                extra: Mapping[str, str] | None = None) -> dict[int, str]:
     found: dict[int, str] = {}
     seen: set[str] = set()
     for col in range(1, sheet.width + 1):
         if merges.origin(row, col)[1] != col:
             continue  # the tail of a horizontal merge repeats the head's text
-        fld = field_for(cell_text(grid_value(sheet.rows, merges, row, col)), exact)
+        text = cell_text(grid_value(sheet.rows, merges, row, col))
+        if extra and normalize_header(text) in extra:  # the clerk's --map wins over the words
+            fld: str | None = extra[normalize_header(text)] or None
+        else:
+            fld = field_for(text, exact)
         if fld is not None and fld not in seen:
             found[col] = fld
             seen.add(fld)
     return found
 
 
-def detect_header(sheet: SheetData, merges: MergeMap) -> ColumnMapping | None:
+def detect_header(sheet: SheetData, merges: MergeMap,
+                  extra: Mapping[str, str] | None = None) -> ColumnMapping | None:
     """The best header row in the first rows: most known columns, and one of them the problem
-    or the measure; None when no row looks like a ledger header."""
+    or the measure; None when no row looks like a ledger header. ``extra``: the clerk's
+    normalised header -> field ("" to leave a column out)."""
     best: tuple[int, int, dict[int, str]] | None = None
     for row in sorted(r for r in sheet.rows if r <= HEADER_SCAN_ROWS):
-        found = _row_fields(sheet, merges, row)
+        found = _row_fields(sheet, merges, row, extra=extra)
         names = set(found.values())
         if len(names) < 2 or not names & {"description", "measure"}:
             continue
@@ -142,7 +161,7 @@ def detect_header(sheet: SheetData, merges: MergeMap) -> ColumnMapping | None:
     row, _, found = best
     data_row = row + 1
     # A two-line header ("责任单位" over "牵头单位 | 配合单位"): the second line refines the first.
-    below = _row_fields(sheet, merges, row + 1, exact=True)
+    below = _row_fields(sheet, merges, row + 1, exact=True, extra=extra)
     below_cells = [c for c in range(1, sheet.width + 1)
                    if cell_text(grid_value(sheet.rows, merges, row + 1, c)).strip()]
     if below and len(below) == len(below_cells):
@@ -176,7 +195,17 @@ def detect_meta(sheet: SheetData, merges: MergeMap, header_row: int) -> SheetMet
                 fill_date = _as_date(raw)
             if not unit and not date_m and not title:
                 title = text
-    return SheetMeta(title, org, fill_date)
+    year, year_from = _title_year(title), "标题"
+    if year is None:
+        m = _ANY_YEAR.search(sheet.name)  # a sheet is often just named "2023" or "2023台账"
+        year, year_from = (int(m.group(1)) if m else None), "工作表名称"
+    return SheetMeta(title, org, fill_date, year, year_from if year else "")
+
+
+def _title_year(text: str) -> int | None:
+    """The year a title names ("2023年…整改台账", "2023年度"), when plausible."""
+    m = _TITLE_YEAR.search(text)
+    return int(m.group(1)) if m else None
 
 
 def _as_date(value: Any) -> dt.date | None:

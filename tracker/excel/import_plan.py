@@ -5,22 +5,27 @@ import is all or nothing."""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+
+from openpyxl.utils import get_column_letter
 
 from tracker import clock
 from tracker.db.engine import Ledger
 from tracker.domain import ProblemFilter, ProblemRow, SourceKind
 from tracker.errors import CellProblem, ImportRejected
 from tracker.excel.cells import MergeMap
-from tracker.excel.header_detect import ColumnMapping, SheetMeta, detect_header, detect_meta
+from tracker.excel.column_guess import MapError, detect_mapping, parse_map, unused_columns
+from tracker.excel.header_detect import ColumnMapping, SheetMeta, detect_meta, normalize_header
 from tracker.excel.import_duplicates import duplicate_findings
 from tracker.excel.import_marker import ExportMarker
+from tracker.excel.import_report import Corrections as Corrections  # re-exported
+from tracker.excel.import_report import ImportOptions as ImportOptions  # re-exported
+from tracker.excel.import_report import SheetReport as SheetReport  # re-exported
+from tracker.excel.import_report import reference_date
 from tracker.excel.import_rows import ERROR, WARNING, Finding, RowGroup, SheetWalker
 from tracker.excel.import_values import PlannedProblem, ValueReader
 from tracker.excel.reading import SheetData, WorkbookData, open_workbook
@@ -34,36 +39,10 @@ from tracker.services.reference import list_categories, list_sources, list_units
 
 ProgressFn = Callable[[int, int, str], None]
 SourceKey = tuple[str, int | None]  # (title, year)
-Corrections = Mapping[tuple[str, int, int], Any]  # (sheet, row, column) -> value typed instead
 _YEAR = re.compile(r"(?<![0-9])(19[9][0-9]|20[0-9]{2})(?![0-9])")
 _KIND_WORDS = ((("巡视", "巡察"), SourceKind.INSPECTION), (("审计",), SourceKind.AUDIT),
                (("自查", "自评"), SourceKind.SELF_CHECK), (("履行教育职责", "评价"), SourceKind.EVALUATION),
                (("督导",), SourceKind.SPECIAL), (("交办",), SourceKind.ASSIGNED))
-
-
-@dataclass(frozen=True)
-class ImportOptions:
-    """What the clerk chose: sheet, source name, column mappings, corrected cells."""
-
-    sheet: str | None = None  # None: every visible sheet that has a ledger header
-    source: str | None = None  # --source; default: the file name and the 填报日期's year
-    mappings: Mapping[str, ColumnMapping] = field(default_factory=dict)  # per sheet, from wizard
-    corrections: Corrections = field(default_factory=dict)
-    blank_continues: bool = False  # an empty, unmerged 存在问题 continues the problem above
-    today: dt.date | None = None
-    as_new: bool = False  # --as-new: rows of an exported file become new problems (ids ignored)
-
-
-@dataclass(frozen=True)
-class SheetReport:
-    """How one sheet was read."""
-
-    name: str
-    mapping: ColumnMapping | None
-    meta: SheetMeta
-    round_trip: bool
-    skipped: str = ""  # why the sheet was not imported ("" when it was)
-    notes_skipped: int = 0
 
 
 @dataclass(frozen=True)
@@ -108,6 +87,10 @@ class ImportPlan:
     def is_round_trip(self) -> bool:
         """True when any sheet carried this app's hidden ids."""
         return any(s.round_trip for s in self.sheets)
+
+    def mapping_text(self) -> str:
+        """Every sheet's column mapping (表头 → 字段), unused columns and reference date."""
+        return "\n".join(line for s in self.sheets for line in s.mapping_lines())
 
     def rejection(self) -> ImportRejected:
         """The error listing every bad cell, in sheet and row order."""
@@ -185,6 +168,11 @@ class _Planner:
         self._history: ExportHistory | None = None
         self.new_since = NewSince()
         self._as_new: dict[int, PlannedProblem] = {}  # --as-new: each exported problem once
+        try:
+            self.overrides = parse_map(options.column_map)
+        except MapError as exc:
+            raise ImportRejected(str(exc)) from exc
+        self.mapped_heads: set[str] = set()  # --map headers found in some sheet
 
     def sheet_names(self) -> list[str]:
         if self.options.sheet:
@@ -203,7 +191,7 @@ class _Planner:
         last_row = max(raw.rows, default=0)
         merges = MergeMap(raw.merged, last_row, raw.width, name)
         data = _corrected(raw, merges, self.options.corrections)
-        mapping = self.options.mappings.get(name) or detect_header(data, merges)
+        mapping = self.options.mappings.get(name) or detect_mapping(data, merges, self.overrides)
         if self.skip_plain(mapping):
             return SheetReport(name, mapping, SheetMeta(), False, "不是台账工作表"), [], None
         if mapping is None or "description" not in mapping.columns:
@@ -211,15 +199,27 @@ class _Planner:
                 self.findings.append(Finding(name, 0, "", "在前20行中找不到含“存在问题”（或问题描述、"
                                              "具体问题）的表头行，请在导入向导中指定表头行和各列。"))
             return SheetReport(name, mapping, SheetMeta(), False, "未找到台账表头"), [], None
+        self.mapped_heads |= {normalize_header(h) for h in mapping.headers.values()}
         meta = detect_meta(data, merges, mapping.header_row)
         walker = SheetWalker(data, merges, mapping, self.options.blank_continues)
         groups = walker.walk()
         self.findings += walker.findings
-        reader = ValueReader(name, mapping, meta.fill_date or self.today, meta.fill_date,
-                             self.today)
+        fill_date = self.options.date or meta.fill_date
+        reference, said = reference_date(self.options.date, meta, self.today)
+        reader = ValueReader(name, mapping, reference, fill_date, self.today)
+        reader.reference_from = said if not fill_date else ""
         reader.returned = self.round_trip_file
+        for note in mapping.notes:
+            self.findings.append(Finding(name, mapping.header_row, note.split("列", 1)[0], note,
+                                         WARNING))
+        unused = tuple((get_column_letter(c), h, n) for c, h, n in unused_columns(
+            data, merges, mapping, (c.row for g in groups for c in g.rows)))
+        for letter, head, n in unused:
+            self.findings.append(Finding(
+                name, mapping.header_row, letter, f"{letter}列“{head}”有{n}个单元格有内容，但没有对应的"
+                "台账字段，未导入。需要时用 --map 表头=字段（或在向导中）指定它是哪一列。", WARNING))
         report = SheetReport(name, mapping, meta, mapping.is_round_trip and not self.options.as_new,
-                             "", walker.skipped_notes)
+                             "", walker.skipped_notes, unused, reference, said)
         return report, groups, reader
 
     def source_for(self, reader: ValueReader, group: RowGroup, meta: SheetMeta) -> SourceKey:
@@ -363,7 +363,11 @@ def _build(ledger: Ledger, book: WorkbookData, options: ImportOptions,
             else:
                 problems.append(reader.problem(group, key))
         updates += diff.updates
-        planner.findings += reader.findings
+        planner.findings += reader.findings + reader.inferred_findings()
+    for head in set(planner.overrides) - planner.mapped_heads:
+        if planner.overrides[head]:
+            planner.findings.append(Finding(names[0] if names else "", 0, "",
+                                            f"--map 指定的表头“{head}”在表头行中没有找到。"))
     updates, dup_findings = merge_duplicates(updates)
     planner.findings += dup_findings
     desc_col = {r.name: r.mapping.letter("description") for r in reports if r.mapping}

@@ -9,13 +9,8 @@ from dataclasses import dataclass
 from openpyxl.utils import get_column_letter
 
 from tracker.excel.cells import MergeMap, cell_text, grid_value
-from tracker.excel.header_detect import (
-    ColumnMapping,
-    SheetMeta,
-    detect_header,
-    detect_meta,
-    field_for,
-)
+from tracker.excel.column_guess import detect_mapping
+from tracker.excel.header_detect import ColumnMapping, SheetMeta, detect_meta, field_for
 from tracker.excel.reading import SheetData, WorkbookData
 
 PREVIEW_ROWS = 12
@@ -60,9 +55,11 @@ def _spans(sheet: SheetData, rows: list[int], width: int) -> tuple[tuple[int, in
 
 
 def guess_sheet(sheet: SheetData, mapping: ColumnMapping | None = None) -> SheetGuess:
-    """Detect (or take) the mapping of one read sheet and collect what the wizard shows."""
+    """Detect (or take) the mapping of one read sheet and collect what the wizard shows; the
+    detected mapping is confirmed by the columns' cells (a 整改进展 column of status words
+    maps to 完成情况)."""
     merges = MergeMap(sheet.merged, max(sheet.rows, default=0), sheet.width, sheet.name)
-    found = mapping or detect_header(sheet, merges)
+    found = mapping or detect_mapping(sheet, merges)
     meta = detect_meta(sheet, merges, found.header_row) if found else SheetMeta()
     width = min(sheet.width, 60)
     header_row = found.header_row if found else 1

@@ -13,6 +13,7 @@ Decided rules for rows without problem text (also in the CLI help and the wizard
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,7 +30,16 @@ from tracker.excel.header_detect import ColumnMapping
 from tracker.excel.reading import FormulaText, SheetData
 
 ERROR, WARNING = "error", "warning"
-_MEASURE_FIELDS = ("measure", "lead_unit", "deadline", "status", "progress")
+_MEASURE_FIELDS = ("measure", "lead_unit", "deadline", "status", "progress", "percent")
+# 序号 "1.2" / "1-2" / "1.2." numbers measure 2 of problem 1 in ledgers that repeat the problem.
+_SUB_SEQ = re.compile(r"^\s*(\d{1,6})\s*[.．\-－—_]\s*\d{1,3}\s*[.．]?\s*$")
+
+
+def seq_major(text: str) -> str:
+    """The problem's part of a 序号: "1.2" -> "1", "3" -> "3" (text kept otherwise)."""
+    m = _SUB_SEQ.match(text)
+    return m.group(1) if m else text.strip()
+
 
 
 @dataclass(frozen=True)
@@ -143,7 +153,7 @@ class SheetWalker:
         return RowCells(row, values, frozenset(own), category)
 
     def _is_section(self, row: int, texts: list[tuple[int, str]], cells: RowCells) -> str | None:
-        if len(texts) != 1 or cells.own & {"measure", "deadline", "status", "progress"}:
+        if len(texts) != 1 or cells.own & {"measure", "deadline", "status", "progress", "percent"}:
             return None
         col, text = texts[0]
         if self._desc_col and self.merges.continues(row, self._desc_col):
@@ -218,7 +228,7 @@ class SheetWalker:
         if desc:
             if (current is not None and current.problem_id is None
                     and desc == current.first.text("description")
-                    and cells.text("seq") in ("", current.first.text("seq"))
+                    and seq_major(cells.text("seq")) in ("", seq_major(current.first.text("seq")))
                     and cells.own & set(_MEASURE_FIELDS)):
                 current.rows.append(cells)
                 current.joined.append(row)

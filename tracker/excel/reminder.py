@@ -16,20 +16,28 @@ from tracker import rules
 from tracker.db.engine import Ledger
 from tracker.domain import MeasureRow, ProblemFilter, ProblemRow
 from tracker.errors import NotFoundError, StorageError, ValidationError
-from tracker.excel.export import save_workbook
-from tracker.excel.export_options import ExportOptions, checked_options
-from tracker.excel.export_rows import deadline_words, measures_for_unit, safe_text, status_words
+from tracker.excel.export import _write_marker, save_workbook
+from tracker.excel.export_options import ID_HEADERS, ExportOptions, checked_options
+from tracker.excel.export_rows import (
+    deadline_words,
+    measure_deadline_words,
+    measures_for_unit,
+    safe_text,
+    status_words,
+)
 from tracker.excel.layout import HeightPlanner, lines_height
 from tracker.excel.styles import LedgerStyles
-from tracker.excel.writer import setup_page, text_cell
+from tracker.excel.writer import number_cell, setup_page, text_cell
 from tracker.excel.writer_stream import StreamSheet
 from tracker.services.queries import list_problems
+from tracker.services.identity import history_mark, ledger_identity
 from tracker.services.reference import list_units
 from tracker.summary import cn_date
 from tracker.text import clean_text
 
 DUE_SOON_DAYS = 30
-HEADERS = ("序号", "问题来源", "存在问题", "整改措施", "整改时限", "完成情况", "时限提示",
+# 到期提示, not 时限提示: the importer would read a header with 时限 in it as a second 整改时限.
+HEADERS = ("序号", "问题来源", "存在问题", "整改措施", "整改时限", "完成情况", "到期提示",
            "最新整改进展（请填写）")
 WIDTHS = (5.5, 10.0, 17.0, 16.0, 15.0, 15.0, 9.0, 18.0)  # 2026年11月30日 / 整改中（逾期） on one line
 MERGED = (True, True, True, False, False, False, False, False)
@@ -87,6 +95,14 @@ def due_words(deadline: dt.date | None, day: dt.date) -> str:
     return "今天到期" if days == 0 else f"剩余{days}天"
 
 
+def _ids(item: ReminderItem) -> list[tuple[int | None, ...]]:
+    """The hidden 问题ID/措施ID/问题版本/措施版本 of each line: a unit's filled-in notice comes
+    back through import-excel like a returned ledger, its progress column as progress notes."""
+    p = item.problem
+    return [(p.id, m.id if m else None, p.version, m.version if m else None)
+            for m in item.measures]
+
+
 def _lines(item: ReminderItem, number: int, day: dt.date) -> list[tuple[list[str], bool]]:
     p = item.problem
     rows = []
@@ -98,7 +114,8 @@ def _lines(item: ReminderItem, number: int, day: dt.date) -> list[tuple[list[str
                    else rules.overdue(p.open_deadline, day))
         texts = [str(number), p.source, p.description,
                  m.text if m is not None else "",
-                 deadline_words(deadline, m.deadline_text if m is not None else p.deadline_text),
+                 (measure_deadline_words(m) if m is not None
+                  else deadline_words(deadline, p.deadline_text)),
                  status_words(m.status if m is not None else p.status, overdue),
                  due_words(holds, day), ""]
         rows.append(([safe_text(t, p, h) for t, h in zip(texts, HEADERS)], overdue))
@@ -124,11 +141,16 @@ def export_reminder(
     items = reminder_items(ledger, unit, day)
     if progress is not None:
         progress(0, len(items), f"正在生成“{unit}”的催办单…")
+    # Taken before the rows are read, as the export does: a change made meanwhile is newer.
+    ledger_id, mark = ledger_identity(ledger), history_mark(ledger)
     wb = Workbook(write_only=True)
     styles = LedgerStyles(wb, options)
     ws = StreamSheet.add_to(wb, "催办单")
     for i, w in enumerate(WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
+    for i in range(len(WIDTHS) + 1, len(WIDTHS) + 1 + len(ID_HEADERS)):
+        ws.column_dimensions[get_column_letter(i)].width = 8
+        ws.column_dimensions[get_column_letter(i)].hidden = True
     setup_page(ws, HEADER_ROW, landscape=False)
     size = options.font_size
     n = len(HEADERS)
@@ -150,21 +172,25 @@ def export_reminder(
     wide(options.title.strip() or "整改事项催办单", styles.title, options.title_size * 2.0)
     wide(f"{unit}：", styles.meta_left, lines_height(1, size + 1) + 4)
     ask = (f"请于{cn_date(reply_by)}前" if reply_by else "请尽快")
-    body = (f"　　截至{cn_date(day)}，贵单位牵头的整改事项尚有{count}项未完成，其中逾期{overdue}项、"
-            f"{DUE_SOON_DAYS}天内到期{soon}项。请对照下表抓紧推进，{ask}将最新整改进展和佐证材料"
-            f"报送{options.org or '我单位'}。")
+    if count:
+        body = (f"　　截至{cn_date(day)}，贵单位牵头的整改事项尚有{count}项未完成，其中逾期{overdue}项、"
+                f"{DUE_SOON_DAYS}天内到期{soon}项。请对照下表抓紧推进，{ask}将最新整改进展和佐证材料"
+                f"报送{options.org or '我单位'}。")
+    else:  # nothing to chase: no "尚有0项…请抓紧推进"
+        body = f"　　截至{cn_date(day)}，贵单位牵头的整改事项均已完成，无需催办。"
     planner = HeightPlanner([sum(WIDTHS)], [False], size + 1)
     wide(body, styles.wrapped, planner.heights([[body]])[0])
     wide("", styles.plain, 6)
     row += 1
     ws.row_dimensions[row].height = lines_height(2, size)
-    ws.append([text_cell(ws, h, styles.header) for h in HEADERS])
+    ws.append([text_cell(ws, h, styles.header) for h in HEADERS]
+              + [text_cell(ws, h, styles.plain) for h in ID_HEADERS])
     planner = HeightPlanner(WIDTHS, MERGED, size)
     body_styles = [styles.centred if c else styles.text for c in CENTRED]
-    for lines in all_lines:
+    for item, lines in zip(items, all_lines):
         heights = planner.heights([texts for texts, _ in lines])
         first = row + 1
-        for k, ((texts, late), height) in enumerate(zip(lines, heights)):
+        for k, ((texts, late), height, ids) in enumerate(zip(lines, heights, _ids(item))):
             row += 1
             ws.row_dimensions[row].height = height
             cells = []
@@ -172,7 +198,7 @@ def export_reminder(
                 if i in (5, 6) and late:
                     style = styles.overdue
                 cells.append(text_cell(ws, text if (k == 0 or not MERGED[i]) else "", style))
-            ws.append(cells)
+            ws.append(cells + [number_cell(ws, v, styles.plain) for v in ids])
         if len(lines) > 1:
             for i, merged in enumerate(MERGED, start=1):
                 if merged:
@@ -184,6 +210,7 @@ def export_reminder(
     wide(sign, styles.meta_right, lines_height(1, size + 1) + 4)
     contact = f"联系人：{options.filler}　　联系电话：{options.phone}"
     wide(contact, styles.meta_right, lines_height(1, size + 1) + 4)
+    _write_marker(wb, ledger, ledger_id, mark)
     styles.discard_scratch(wb)
     save_workbook(wb, target)
     if progress is not None:

@@ -10,7 +10,7 @@ from tracker.report.items import is_closing
 from tracker.report.normalize import Paragraph
 
 _TITLE_WORDS = re.compile(r"报告|意见|通报|通知|函|反馈|情况|台账|清单|总结|问题")
-_TITLE_END = re.compile(r"(?:报告|意见|通报|通知|函|清单|台账|总结)$")
+_TITLE_END = re.compile(r"(?:报告|意见|通报|通知|函|清单|台账|总结|方案|反馈)$")
 _SECTION_ROLES = (hd.PROBLEM, hd.MEASURE, hd.MIXED)
 _CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
 # PDF copies put spaces inside titles ("履行教育 职责"); Chinese never needs them.

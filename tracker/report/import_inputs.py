@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from tracker.domain import MeasureInput, ProblemInput, SourceInput, SourceKind
 from tracker.errors import ValidationError
-from tracker.report.model import ExtractedProblem, ExtractedReport
+from tracker.report.model import ExtractedProblem, ExtractedReport, measure_status
 from tracker.text import clean_text
 
 # First match wins: an inspection's or an audit's feedback is that kind, not an evaluation.
@@ -47,6 +47,7 @@ def source_input(
         kind=guess_source_kind(report.title or name),
         year=year if year is not None else report.year,
         doc_number=report.doc_number,
+        issued_on=report.issued_on,
     )
 
 
@@ -74,8 +75,18 @@ def _checked(text: str, what: str) -> str:
     return cleaned
 
 
+_UNIT_SPLIT = re.compile(r"[、，,；;/／]+")
+
+
+def _units(text: str) -> tuple[str, str]:
+    """"县教育局、县财政局" -> lead 县教育局, co-units 县财政局 (the first named unit leads)."""
+    names = [n.strip() for n in _UNIT_SPLIT.split(clean_text(text)) if n.strip()]
+    return (names[0], "、".join(names[1:])) if names else ("", "")
+
+
 def problem_inputs(problems: Sequence[ExtractedProblem]) -> list[ProblemInput]:
-    """Problems as ``create_problems`` takes them; measures carry the problem's status.
+    """Problems as ``create_problems`` takes them; measures carry their own status (else the
+    problem's), lead unit and deadline (only one the parser could read: the rest stays in text).
 
     Raises ValidationError naming the problem (第N个问题“…”) when one cannot be stored."""
     out: list[ProblemInput] = []
@@ -86,7 +97,16 @@ def problem_inputs(problems: Sequence[ExtractedProblem]) -> list[ProblemInput]:
         if not description:
             raise ValidationError(f"第{i}个问题没有填写问题描述。", "description")
         measures = tuple(
-            MeasureInput(text=text, status=p.status)
+            MeasureInput(
+                text=text,
+                lead_unit=_units(_checked(m.lead_unit, f"{label}的第{j}项措施的责任单位"))[0],
+                co_units=_units(m.lead_unit)[1],
+                deadline_text=m.deadline_text.strip() if m.deadline_kind is not None else "",
+                status=measure_status(p, m),
+                # Resolved against the document's date by the parser; None leaves it to the service.
+                deadline=m.deadline,
+                deadline_kind=m.deadline_kind,
+            )
             for j, m in enumerate(p.measures, start=1)
             if (text := _checked(m.text, f"{label}的第{j}项措施"))
         )

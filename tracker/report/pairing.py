@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from tracker.domain import Status
+from tracker.report import facts as fx
 from tracker.report import markers as mk
 from tracker.report.items import is_closing, split_items
 
@@ -32,6 +34,11 @@ class Draft:
     done: bool = False
     # A plain list item with no measure of its own: may take one from a later 整改措施 list.
     open_for_count: bool = True
+    review: bool = False  # placed by a weak rule (pairing by count, a bare paragraph)
+    # Facts (unit, deadline, status) per measure when the reading found them; else read from text.
+    facts: list[fx.Facts] | None = None
+    status: Status | None = None  # the problem's status as the text states it
+    order: int = 0  # paragraph index, to keep document order across readings
 
 
 @dataclass(slots=True)
@@ -43,6 +50,8 @@ class _Entry:
     measures: list[str] = field(default_factory=list)
     in_measures: bool = False
     done: bool = False
+    has_fields: bool = False  # 责任单位：/整改时限： lines among the measures
+    status: Status | None = None  # a status line (整改进展：已完成整改 / 该问题已完成整改)
 
     def feed(self, text: str) -> None:
         """Add a paragraph; an inline 整改情况：… switches to measures."""
@@ -91,6 +100,14 @@ def from_labels(texts: list[str], hint: str, numbered_only: bool) -> tuple[list[
             continue
         if cur is None or is_closing(t):
             continue  # the introduction before the first label, or a signature
+        if cur.in_measures and fx.is_field_line(t):
+            cur.has_fields = True
+            cur.status = fx.pull_facts(t).status or cur.status
+            cur.measures.append(t)
+            continue
+        if cur.in_measures and fx.is_status_only(t):
+            cur.status = fx.status_in(t) or cur.status
+            continue
         m2 = mk.MEASURE_LABEL.match(t)
         if m2 and mk.marker_at_start(t) is None:
             cur.start_measures(t[m2.end():], bool(m2.group(1)))
@@ -108,12 +125,21 @@ def from_labels(texts: list[str], hint: str, numbered_only: bool) -> tuple[list[
                 descs = [joined] if joined else []
         else:
             descs = split_items(e.problem, paragraph_items=False)
-        measures = split_items(e.measures, paragraph_items=False)
+        facts = None
+        if e.has_fields:
+            # Imported lazily: outline imports this module's neighbours, not the other way round.
+            from tracker.report.outline import measures_of
+
+            facts = measures_of([t for t in e.measures if t.strip()])
+            measures = [f.text for f in facts]
+        else:
+            measures = split_items(e.measures, paragraph_items=False)
         if not descs:
             unassigned.extend(measures)
             continue
         if len(descs) == 1:
-            drafts.append(Draft(descs[0], hint, measures, e.done and bool(measures), not measures))
+            drafts.append(Draft(descs[0], hint, measures, e.done and bool(measures), not measures,
+                                facts=facts, status=e.status))
         elif len(descs) == len(measures):
             drafts.extend(Draft(d, hint, [ms], e.done, False) for d, ms in zip(descs, measures))
         else:
@@ -213,6 +239,7 @@ class Collector:
             if len(pending) == len(measures):
                 for d, text in zip(pending, measures):
                     d.measures.append(text)
+                    d.review = True  # paired by order only: the clerk checks it
             else:
                 self.unassigned.extend(measures)
         self._group_start = len(self.drafts)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from tracker.domain import Status
+from tracker.report import facts as fx
 from tracker.report.normalize import Paragraph
 
 # Header cells are short names; a long cell that mentions 问题 is data, not a header.
@@ -18,6 +20,9 @@ _PROBLEM_HEADER = re.compile(
 )
 _MEASURE_HEADER = re.compile(r"(?:具体|主要)?(?:整改|改进|落实)?(?:措施|举措|整改情况|整改建议|整改意见|整改要求)")
 _CATEGORY_HEADER = re.compile(r"(?:问题)?(?:类别|类型|评价重点|领域|方面)")
+_STATUS_HEADER = re.compile(r"整改结果|完成情况|整改进展|整改状态|进展情况|整改进度|目前进展|整改完成情况|状态")
+_UNIT_HEADER = re.compile(rf"(?:{fx.UNIT_LABELS})")
+_DEADLINE_HEADER = re.compile(rf"(?:{fx.DEADLINE_LABELS})")
 _BLANKS = re.compile(r"\s+")
 
 
@@ -28,6 +33,8 @@ class TableProblem:
     description: str
     category_hint: str
     measures: list[str] = field(default_factory=list)
+    facts: list[fx.Facts] = field(default_factory=list)
+    status: Status | None = None  # from the 整改结果 column
 
 
 def _column(header: list[str], want: re.Pattern[str]) -> int:
@@ -67,19 +74,45 @@ def problems_from_tables(paras: list[Paragraph]) -> list[TableProblem]:
         header = rows[h]
         m_col = _column(header, _MEASURE_HEADER)
         c_col = _column(header, _CATEGORY_HEADER)
+        cols = (_column(header, _STATUS_HEADER), _column(header, _UNIT_HEADER), _column(header, _DEADLINE_HEADER))
         last: TableProblem | None = None
         for row in rows[h + 1:]:
-            text = row[col].strip() if col < len(row) else ""
-            measure = row[m_col].strip() if 0 <= m_col < len(row) else ""
+            text = _cell(row, col)
+            measure = _cell(row, m_col)
             if not text or text == header[col].strip():
                 if last is not None and measure:
-                    last.measures.append(measure)
+                    _add(last, measure, row, cols)
                 continue
             if last is not None and text == last.description:
                 if measure and measure not in last.measures:
-                    last.measures.append(measure)
+                    _add(last, measure, row, cols)
                 continue
-            hint = row[c_col].strip() if 0 <= c_col < len(row) and c_col != col else ""
-            last = TableProblem(text, hint, [measure] if measure else [])
+            hint = _cell(row, c_col) if c_col != col else ""
+            last = TableProblem(text, hint)
+            _add(last, measure, row, cols)
             found.append(last)
     return found
+
+
+def _cell(row: list[str], i: int) -> str:
+    """The stripped cell ``i`` of ``row``, "" when absent."""
+    return row[i].strip() if 0 <= i < len(row) else ""
+
+
+def _add(tp: TableProblem, cell: str, row: list[str], cols: tuple[int, int, int]) -> None:
+    """One row's measures: "（1）…；（2）…" in one cell are several, sharing the row's unit and date."""
+    status_text, unit, deadline = (_cell(row, c) for c in cols)
+    status = fx.status_sentence(status_text) or fx.status_in(status_text[:30]) if status_text else None
+    if status is not None:
+        tp.status = status if tp.status is None or tp.status == status else _mixed()
+    if not cell:
+        return
+    for piece in fx.split_cell(cell):
+        f = fx.pull_facts(piece)
+        tp.measures.append(f.text)
+        tp.facts.append(fx.Facts(f.text, f.lead_unit or unit, f.deadline_text or deadline, f.status))
+
+
+def _mixed() -> Status:
+    """Rows of one problem disagreeing: still under way."""
+    return Status.IN_PROGRESS

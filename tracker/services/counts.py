@@ -11,7 +11,8 @@ from sqlalchemy import ColumnElement, Integer, case, func, select, union
 from tracker import clock, rules
 from tracker.db.engine import Ledger
 from tracker.db.orm import Category, Measure, Problem, Source, Unit
-from tracker.domain import Status
+from tracker.domain import ProblemFilter, Status
+from tracker.services.queries import filter_clause
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class FilterCounts:
     by_source: tuple[NamedCount, ...]
     by_unit: tuple[NamedCount, ...]
     by_category: tuple[NamedCount, ...]
+    recheck_due: int = 0  # closed out long enough ago for 回头看, not rechecked since
 
     def status_count(self, status: Status) -> int:
         """How many problems have ``status`` (0 when none)."""
@@ -43,7 +45,8 @@ class FilterCounts:
 
 
 def filter_counts(
-    ledger: Ledger, as_of: dt.date | None = None, soon_days: int = 7, later_days: int = 30
+    ledger: Ledger, as_of: dt.date | None = None, soon_days: int = 7, later_days: int = 30,
+    recheck_months: int | None = None,
 ) -> FilterCounts:
     """Counts matching ProblemFilter(overdue=True), ProblemFilter(due_within_days=n), each
     status, each source, each lead unit (of the problem or any measure) and each category."""
@@ -60,6 +63,10 @@ def filter_counts(
             flag(rules.due_within_sql(od, day, soon_days)),
             flag(rules.due_within_sql(od, day, later_days)),
         ).select_from(Problem)).one()
+        recheck = 0
+        if recheck_months is not None:
+            due = filter_clause(s, ProblemFilter(as_of=day, recheck_due_months=recheck_months))
+            recheck = s.scalar(select(func.count()).select_from(Problem).where(due)) or 0
         statuses = {st.value: st for st in Status}
         by_status = dict(s.execute(
             select(Problem.status, func.count()).group_by(Problem.status)).all())
@@ -92,4 +99,5 @@ def filter_counts(
         by_unit=tuple(NamedCount(name, name, int(n)) for name, n in units),
         by_category=tuple(NamedCount(cid, name, int(cat_counts.get(cid, 0)))
                           for cid, name in cats),
+        recheck_due=int(recheck),
     )

@@ -163,3 +163,33 @@ def measure_ids_of(ledger: Ledger, problem_ids: Iterable[int]) -> list[int]:
             out += s.scalars(select(Measure.id).where(
                 Measure.problem_id.in_(ids[start:start + CHUNK]))).all()
     return out
+
+
+def undo_extension(ledger: Ledger, measure_id: int) -> ProblemRow:
+    """Take back a measure's latest extension: its deadline returns to what it was before."""
+    with ledger.write() as s:
+        m = get_measure_obj(s, measure_id)
+        ext = s.scalars(select(Extension).where(Extension.measure_id == m.id)
+                        .order_by(Extension.id.desc()).limit(1)).first()
+        if ext is None:
+            raise ValidationError("这项措施没有延期记录。", "deadline_text")
+        p = m.problem
+        kind = DeadlineKind.DATED if ext.from_date else (
+            DeadlineKind.ONGOING if ext.from_text == "长期坚持" else DeadlineKind.NONE)
+        assign(s, m, "measure", p.id, deadline=ext.from_date, deadline_text=ext.from_text,
+               deadline_kind=kind.value)
+        s.delete(ext)
+        refresh_problem(p)
+        s.flush()
+        return problem_row(p)
+
+
+def drop_latest_recheck(ledger: Ledger, problem_id: int) -> None:
+    """Take back a problem's latest 回头看 record (the window's undo restores the problem)."""
+    with ledger.write() as s:
+        check = s.scalars(select(Recheck).where(Recheck.problem_id == problem_id)
+                          .order_by(Recheck.id.desc()).limit(1)).first()
+        if check is not None:
+            record(s, "problem", problem_id, problem_id, "delete", "recheck",
+                   "合格" if check.passed else "不合格", "")
+            s.delete(check)

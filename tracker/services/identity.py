@@ -5,12 +5,12 @@ SQLite (and the bulk import) hand a deleted problem's or measure's id to the nex
 from __future__ import annotations
 
 import datetime as dt
-import os
 import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
 
+from tracker.db import location
 from tracker.db.engine import Ledger
 from tracker.db.orm import ChangeLog, LedgerSetting
 from tracker.errors import TrackerError
@@ -37,7 +37,7 @@ def ledger_identity(ledger: Ledger, create: bool = True) -> str:
         return _make_identity(ledger)
     # `rectify export` reads the ledger read-only; the id is still made once, with one short
     # write, or every file it exports would go out without one.
-    if not os.access(ledger.path, os.W_OK):
+    if not location.file_writable(ledger.path):
         return ""
     from tracker.db.engine import open_ledger
 

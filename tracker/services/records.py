@@ -7,10 +7,10 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from tracker import clock
-from tracker.db.orm import Category, ChangeLog, Measure, Problem, ProgressNote, Source, Unit
+from tracker.db.orm import Category, ChangeLog, Extension, Measure, Problem, ProgressNote, Source, Unit
 from tracker.domain import (
     DeadlineKind,
     MeasureRow,
@@ -166,8 +166,22 @@ def note_row(note: ProgressNote) -> ProgressNoteRow:
     return ProgressNoteRow(note.id, note.measure_id, note.noted_on, note.text)
 
 
+def _original_deadline(m: Measure) -> tuple[dt.date | None, str]:
+    """The deadline before the first extension (延期), or (None, "") when never extended."""
+    session = object_session(m)
+    if session is None or m.id is None:
+        return None, ""
+    first = session.execute(select(Extension.from_date, Extension.from_text)
+                            .where(Extension.measure_id == m.id).order_by(Extension.id)
+                            .limit(1)).first()
+    if first is None:
+        return None, ""
+    return first[0], first[1] or ("" if first[0] else "未明确时限")
+
+
 def measure_row(m: Measure, with_notes: bool = True) -> MeasureRow:
     """Frozen row for a measure (with its notes unless asked not to)."""
+    original, original_text = _original_deadline(m)
     return MeasureRow(
         id=m.id,
         problem_id=m.problem_id,
@@ -183,6 +197,8 @@ def measure_row(m: Measure, with_notes: bool = True) -> MeasureRow:
         done_on=m.done_on,
         version=m.version,
         notes=tuple(note_row(n) for n in m.notes) if with_notes else (),
+        original_deadline=original,
+        original_deadline_text=original_text,
     )
 
 

@@ -287,11 +287,13 @@ class ExportDialog(_ExportBase):
 
         self.columns = QListWidget(self)
         self.columns.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
-        for key in DEFAULT_COLUMNS:
+        for key in COLUMNS:
             item = QListWidgetItem(COLUMNS[key].header, self.columns)
             item.setData(KEY_ROLE, key)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked)
+            # 佐证材料 comes in by itself when problems have evidence; ticking it forces it.
+            item.setCheckState(Qt.CheckState.Checked if key in DEFAULT_COLUMNS
+                               else Qt.CheckState.Unchecked)
         up, down = QPushButton(self.tr("上移"), self), QPushButton(self.tr("下移"), self)
         up.clicked.connect(lambda: self.move_column(-1))
         down.clicked.connect(lambda: self.move_column(1))

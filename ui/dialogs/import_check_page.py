@@ -4,16 +4,19 @@ conflicts with a choice per row. Its 导入 button runs the import in the backgr
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QCoreApplication, QDate, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -39,7 +42,7 @@ from ui.dialogs.import_pages import error_text
 from ui.dialogs.import_state import ImportState
 from ui.tasks import Cancelled, run_in_background
 
-TAB_PREVIEW, TAB_ERRORS, TAB_CONFLICTS = range(3)
+TAB_PREVIEW, TAB_ERRORS, TAB_CONFLICTS, TAB_COLUMNS = range(4)
 
 
 class ChoiceDelegate(QStyledItemDelegate):
@@ -119,13 +122,59 @@ class CheckPage(QWizardPage):
         self.tabs.addTab(self._box(QLabel(self.tr("这些内容导出后已在台账中修改过，文件里也改了。"
                                                   "请逐条选择保留哪一方。"), self),
                                    self.conflicts_view, [keep, take]), "")
+        # 表头 → 字段 per column and every column left out: nothing is dropped in silence.
+        self.columns_text = QPlainTextEdit(self)
+        self.columns_text.setReadOnly(True)
+        self.tabs.addTab(self._box(QLabel(self.tr("各列按下面的对应导入。要改时点“上一步”在列对应页修改。"),
+                                          self), self.columns_text, []), "")
+        self.date_row = self._date_row()
         layout = QVBoxLayout(self)
         layout.addWidget(self.duplicates_note)
         layout.addWidget(self.summary)
+        layout.addWidget(self.date_row)
         layout.addWidget(self.tabs, 1)
         self._update_tabs()
 
-    def _box(self, label: QLabel, view: QTableView, buttons: list[QPushButton]) -> QWidget:
+    def _date_row(self) -> QWidget:
+        """Asked when the file has no 填报日期: the date 年底前 and 6月底前 are read against."""
+        box = QWidget(self)
+        self.date_label = QLabel(box)
+        self.date_label.setWordWrap(True)
+        self.date_edit = QDateEdit(box)
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setDisplayFormat("yyyy年M月d日")
+        apply = QPushButton(self.tr("按此填报日期重新检查"), box)
+        apply.clicked.connect(self.use_date)
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.date_label, 1)
+        row.addWidget(self.date_edit)
+        row.addWidget(apply)
+        box.hide()
+        return box
+
+    def use_date(self) -> None:
+        """Check again with the 填报日期 the clerk chose."""
+        chosen = self.date_edit.date()
+        self.state.date = dt.date(chosen.year(), chosen.month(), chosen.day())
+        self.run_check()
+
+    def _show_date(self, plan: Any) -> None:
+        guessed = [s for s in plan.sheets if not s.skipped and s.reference is not None
+                   and s.reference_from.startswith("表中没有填报日期")]
+        if not guessed or self.state.date is not None:
+            self.date_row.setVisible(self.state.date is not None)
+            if self.state.date is not None:
+                self.date_label.setText(self.tr("相对时限（年底前等）按指定的填报日期解读："))
+            return
+        first = guessed[0]
+        self.date_label.setText(self.tr("工作表“{s}”没有填报日期，相对时限（年底前等）暂按{d}解读（{w}）。"
+                                        "请选择表格的填报日期：").format(
+            s=first.name, d=first.reference.strftime("%Y-%m-%d"), w=first.reference_from))
+        self.date_edit.setDate(QDate(first.reference))
+        self.date_row.show()
+
+    def _box(self, label: QLabel, view: QWidget, buttons: list[QPushButton]) -> QWidget:
         box = QWidget(self)
         label.setWordWrap(True)
         row = QHBoxLayout()
@@ -176,6 +225,8 @@ class CheckPage(QWizardPage):
             self.summary.setStyleSheet("")
             self.tabs.setCurrentIndex(TAB_CONFLICTS if plan.conflicts else TAB_PREVIEW)
         self.summary.setText(text)
+        self.columns_text.setPlainText(plan.mapping_text())
+        self._show_date(plan)
         self._show_duplicates(plan)
         self._update_tabs()
         self.completeChanged.emit()
@@ -215,6 +266,8 @@ class CheckPage(QWizardPage):
         self.tabs.setTabText(TAB_CONFLICTS, self.tr("冲突（{n}，未选择 {u}）").format(
             n=self.conflicts.rowCount(), u=undecided))
         self.tabs.setTabEnabled(TAB_CONFLICTS, bool(plan and plan.conflicts))
+        unused = sum(len(s.unused) for s in plan.sheets) if plan else 0
+        self.tabs.setTabText(TAB_COLUMNS, self.tr("列对应（{n} 列未导入）").format(n=unused))
 
     def isComplete(self) -> bool:  # noqa: N802
         plan = self.state.plan

@@ -3,6 +3,7 @@ column mappings, the corrections typed for bad cells, the plan, the clerk's conf
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +31,7 @@ class ImportState:
     blank_continues: bool = False
     as_new: bool = False  # an exported file's rows become new problems (its ids ignored)
     corrections: dict[tuple[str, int, int], str] = field(default_factory=dict)
+    date: dt.date | None = None  # the 填报日期 the clerk chose (the file has none)
     plan: ImportPlan | None = None
     choices: dict[str, str] = field(default_factory=dict)
     result: ImportResult | None = None
@@ -39,6 +41,7 @@ class ImportState:
         if self.book is not None:
             self.book.close()
             self.book = None
+        self.date = None  # the chosen 填报日期 belonged to that file
 
     def chosen(self) -> list[SheetGuess]:
         """The sheets that will be imported."""
@@ -63,4 +66,4 @@ class ImportState:
         return ImportOptions(
             sheet=self.sheet or None, source=self.source.strip() or None, mappings=mappings,
             corrections=dict(self.corrections), blank_continues=self.blank_continues,
-            as_new=self.as_new)
+            as_new=self.as_new, date=self.date)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer
+from PySide6.QtCore import QDate, QModelIndex, QPoint, Qt, QTimer
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -248,6 +248,11 @@ class ReportImportDialog(QDialog):
             else:
                 form.doc_number.setText(str(value))
             self._auto[key] = value
+        if report.issued_on is not None and not form.has_date.isChecked():
+            # The document's own date: relative deadlines in it were read against this day.
+            d = report.issued_on
+            form.has_date.setChecked(True)
+            form.issued_on.setDate(QDate(d.year, d.month, d.day))
 
     # ------------------------------------------------------------------ assigning
 
@@ -347,6 +352,9 @@ class ReportImportDialog(QDialog):
             return
         count = totals(checked)
         parts = [self.tr("将导入 {p} 个问题、{m} 项整改措施").format(p=count.problems, m=count.measures)]
+        marked = self.model.review_count()
+        if marked:
+            parts.append(self.tr("{n} 项标为【待核对】，请先核对").format(n=marked))
         waiting = len(self.model.unassigned())
         if waiting:
             parts.append(self.tr("{n} 项措施未对应到问题，不会导入").format(n=waiting))

@@ -54,6 +54,7 @@ class FilterTreeModel(QStandardItemModel):
             label = _tr("已完成待销号") if status is Status.DONE else status.label
             self._add_fixed(filters.status_key(status), label,
                             PALETTES[band].swatch if band else None)
+        self._add_fixed(filters.RECHECK, _tr("待回头看"), None)
         for name, label in GROUPS:
             item = QStandardItem(_tr(label))
             item.setData(filters.GROUP_PREFIX + name, KEY_ROLE)
@@ -88,6 +89,7 @@ class FilterTreeModel(QStandardItemModel):
         values = {
             filters.ALL: counts.total, filters.OVERDUE: counts.overdue,
             filters.SOON: counts.due_soon, filters.LATER: counts.due_later,
+            filters.RECHECK: counts.recheck_due,
         }
         for status, n in counts.by_status:
             values[filters.status_key(status)] = n

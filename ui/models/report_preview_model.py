@@ -4,7 +4,7 @@ measures that matched no problem, which can be dragged or assigned to a problem.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import IntEnum
 from typing import Any
 
@@ -21,6 +21,7 @@ from PySide6.QtGui import QColor, QFont
 
 from tracker.domain import Status
 from tracker.report import ExtractedMeasure, ExtractedProblem, ExtractedReport
+from tracker.report.model import measure_status
 
 
 class PreviewColumn(IntEnum):
@@ -37,6 +38,9 @@ MEASURE_MIME = "application/x-rectify-report-measure"
 ROW_KIND_ROLE = Qt.ItemDataRole.UserRole + 1  # one of the KIND_* values below
 KIND_PROBLEM, KIND_GROUP, KIND_MEASURE = "problem", "group", "measure"
 UNCHECKED_COLOR = QColor("#8a8a8a")
+REVIEW_COLOR = QColor("#fff4c2")  # read by a weak rule: the clerk checks these first
+REVIEW_MARK = "【待核对】"
+REVIEW_TIP = "此项由较弱的规则识别（如按顺序配对、无编号段落），请先核对。"
 WAITING_COLOR = QColor("#9a5b00")  # unassigned measures: they will not be imported
 _TOP = 0  # internalId of top-level rows; a child's internalId is its parent's key
 
@@ -57,11 +61,18 @@ class ProblemDraft:
     measures: list[str] = field(default_factory=list)
     checked: bool = True
     key: int = 0
+    review: bool = False  # placed by a weak rule: marked until the clerk edits it
 
-    def frozen(self) -> ExtractedProblem:
-        """The problem as the import takes it (empty measures left out)."""
-        return ExtractedProblem(self.description.strip(), self.category.strip(), self.status,
-                                tuple(ExtractedMeasure(m.strip()) for m in self.measures if m.strip()))
+    def frozen(self, details: dict[str, ExtractedMeasure] | None = None) -> ExtractedProblem:
+        """The problem as the import takes it (empty measures left out); a measure whose text
+        is unchanged keeps the unit, deadline and status the report gave it."""
+        found = details or {}
+        return ExtractedProblem(
+            self.description.strip(), self.category.strip(), self.status,
+            tuple(replace(found[m], text=m.strip()) if m in found else ExtractedMeasure(m.strip())
+                  for m in self.measures if m.strip()),
+            self.review,
+        )
 
 
 class ReportPreviewModel(QAbstractItemModel):
@@ -74,6 +85,8 @@ class ReportPreviewModel(QAbstractItemModel):
         self._by_key: dict[int, ProblemDraft] = {}
         self._next_key = 2
         self.edited = False  # True once the clerk changed anything since the last report
+        # What the report said of each measure (unit, deadline, status, review), by its text.
+        self._details: dict[str, ExtractedMeasure] = {}
 
     # ------------------------------------------------------------------ our API
 
@@ -81,9 +94,12 @@ class ReportPreviewModel(QAbstractItemModel):
         """Show a freshly parsed report; the clerk's edits to the previous one are dropped."""
         self.beginResetModel()
         self._problems = []
+        self._details = {}
         for p in report.problems:
             self._problems.append(ProblemDraft(p.description, p.category, p.status,
-                                               [m.text for m in p.measures], True, self._next_key))
+                                               [m.text for m in p.measures], True, self._next_key,
+                                               p.review))
+            self._details.update({m.text: replace(m, status=measure_status(p, m)) for m in p.measures})
             self._next_key += 1
         self._group = ProblemDraft("", measures=list(report.unassigned_measures), key=1)
         self._by_key = {d.key: d for d in [*self._problems, self._group]}
@@ -96,7 +112,13 @@ class ReportPreviewModel(QAbstractItemModel):
 
     def checked_problems(self) -> list[ExtractedProblem]:
         """The checked problems with the clerk's edits, in order."""
-        return [d.frozen() for d in self._problems if d.checked]
+        return [d.frozen(self._details) for d in self._problems if d.checked]
+
+    def review_count(self) -> int:
+        """How many problems and measures shown are marked 待核对."""
+        marked = sum(1 for d in self._problems if d.review)
+        return marked + sum(1 for d in self._problems for m in d.measures
+                            if (x := self._details.get(m)) is not None and x.review)
 
     def unassigned(self) -> list[str]:
         """Measures still in the unassigned group (these are not imported)."""
@@ -217,11 +239,15 @@ class ReportPreviewModel(QAbstractItemModel):
             return Qt.CheckState.Checked if d.checked else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.ForegroundRole and not d.checked:
             return UNCHECKED_COLOR
+        if role == Qt.ItemDataRole.BackgroundRole and d.review:
+            return REVIEW_COLOR
         if col == PreviewColumn.TEXT:
             if role == Qt.ItemDataRole.DisplayRole:
-                return f"{index.row() + 1}. {d.description}"
-            if role in (Qt.ItemDataRole.EditRole, Qt.ItemDataRole.ToolTipRole):
+                return f"{index.row() + 1}. {REVIEW_MARK if d.review else ''}{d.description}"
+            if role == Qt.ItemDataRole.EditRole:
                 return d.description
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return f"{_tr(REVIEW_TIP)}\n{d.description}" if d.review else d.description
         elif col == PreviewColumn.CATEGORY:
             if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
                 return d.category
@@ -247,13 +273,25 @@ class ReportPreviewModel(QAbstractItemModel):
 
     def _measure_data(self, index: AnyIndex, role: int) -> Any:
         owner = self._owner(index)
-        if owner is None or index.column() != PreviewColumn.TEXT:
+        if owner is None:
             return None
         text = owner.measures[index.row()]
+        said = self._details.get(text) if owner is not self._group else None
+        if index.column() == PreviewColumn.STATUS and said is not None:
+            return said.status.label if role == Qt.ItemDataRole.DisplayRole and said.status else None
+        if index.column() != PreviewColumn.TEXT:
+            return None
+        if role == Qt.ItemDataRole.BackgroundRole and said is not None and said.review:
+            return REVIEW_COLOR
         if role == Qt.ItemDataRole.DisplayRole:
-            return text if owner is self._group else f"措施{index.row() + 1}：{text}"
-        if role in (Qt.ItemDataRole.EditRole, Qt.ItemDataRole.ToolTipRole):
+            if owner is self._group:
+                return text
+            mark = REVIEW_MARK if said is not None and said.review else ""
+            return f"措施{index.row() + 1}：{mark}{text}{said.facts_note() if said is not None else ''}"
+        if role == Qt.ItemDataRole.EditRole:
             return text
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{_tr(REVIEW_TIP)}\n{text}" if said is not None and said.review else text
         if role == Qt.ItemDataRole.ForegroundRole:
             if owner is self._group:
                 return WAITING_COLOR

@@ -8,6 +8,7 @@ from html import escape
 
 from PySide6.QtCore import QCoreApplication
 
+from tracker import rules
 from tracker.domain import MeasureRow, ProblemRow
 from tracker.services.history import ChangeRow
 from ui.colors import PALETTES, Band, deadline_hint, warning_of
@@ -86,8 +87,8 @@ def _measure_html(i: int, m: MeasureRow, as_of: dt.date, soon: int, later: int,
         facts.append(_tr("配合：") + escape(m.co_units))
     if m.owner:
         facts.append(_tr("责任人：") + escape(m.owner))
-    if m.deadline_text:
-        facts.append(_tr("时限：") + escape(m.deadline_text))
+    if m.deadline_text or m.deadline:
+        facts.append(_tr("时限：") + escape(rules.measure_deadline_words(m)))
     out = [f"<p style='margin-bottom:2px;'><b>{i}．</b>{escape(m.text)}</p>",
            # The status first: at the end of a wrapped line Qt would split 整改中 in two.
            f"<p style='margin-top:0; margin-left:18px; color:#444;'>"

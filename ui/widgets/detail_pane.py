@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from tracker import clock
 from tracker.domain import ProblemRow
 from tracker.services.history import ChangeRow
+from ui.widgets.evidence_tab import EvidenceTab
 from ui.widgets.detail_html import ADD_NOTE, DELETE_NOTE, history_html, problem_html
 
 
@@ -48,8 +49,11 @@ class DetailPane(QWidget):
         self.detail.setOpenLinks(False)
         self.detail.anchorClicked.connect(self._on_link)
         self.history = QTextBrowser(self)
+        self.evidence = EvidenceTab(self)
         self.tabs.addTab(self.detail, self.tr("详情"))
+        self.tabs.addTab(self.evidence, self.tr("佐证材料"))
         self.tabs.addTab(self.history, self.tr("修改记录"))
+        self.evidence.model.modelReset.connect(self._count_evidence)
         self.tabs.currentChanged.connect(lambda _i: self._want_history())
         layout.addWidget(self.tabs, 1)
         self.edit_button.clicked.connect(self.edit_requested)
@@ -64,6 +68,7 @@ class DetailPane(QWidget):
         """Show a problem with its measures and notes, or the empty hint."""
         self.problem = p
         self._history_for = None
+        self.evidence.set_problem(p.id if p is not None else 0, self.editable)
         for b in (self.edit_button, self.note_button, self.closeout_button):
             b.setEnabled(p is not None and self.editable)
         if p is None:
@@ -75,6 +80,11 @@ class DetailPane(QWidget):
         self.detail.setHtml(problem_html(p, as_of, soon, later, self.editable))
         self.history.clear()
         self._want_history()
+
+    def _count_evidence(self) -> None:
+        n = self.evidence.model.rowCount()
+        label = self.tr("佐证材料（{n}）").format(n=n) if n else self.tr("佐证材料")
+        self.tabs.setTabText(self.tabs.indexOf(self.evidence), label)
 
     def set_history(self, problem_id: int, changes: list[ChangeRow]) -> None:
         """Fill the history tab (when it still belongs to the problem shown)."""

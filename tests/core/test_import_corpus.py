@@ -1,0 +1,107 @@
+"""Issue 13's corpus: every hand-made ledger shape imports with each status, unit, deadline
+and percent a clerk expects, and comes back the same after an export and a re-import."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from tests.core.import_corpus import Shape, shapes
+from tracker.db.engine import Ledger, open_ledger
+from tracker.domain import ProblemRow
+from tracker.excel.export import export_ledger
+from tracker.excel.export_options import ExportOptions
+from tracker.excel.import_plan import ImportOptions, build_plan
+from tracker.services.imports import apply_plan
+from tracker.services.queries import list_problems
+
+TODAY = dt.date(2026, 11, 23)
+SHAPES = shapes()
+
+
+def _units(names: str) -> set[str]:
+    return {n for n in names.split("、") if n}
+
+
+def _day(d: dt.date | None) -> tuple[int, int] | None:
+    return (d.month, d.day) if d else None
+
+
+def check(problems: list[ProblemRow], shape: Shape, exported: bool = False) -> None:
+    """Compare the imported problems with what the shape says, field by field (after an
+    export, 年底前 comes back without its year: see the xfail test below)."""
+    descs = list(dict.fromkeys(r[0] for r in shape.rows))
+    assert [p.description for p in problems] == descs
+    measures = [(p, m) for p in problems for m in p.measures]
+    assert [m.text for _, m in measures] == list(shape.texts)
+    assert [m.lead_unit for _, m in measures] == list(shape.leads)
+    assert [m.status for _, m in measures] == list(shape.statuses)
+    if exported:
+        assert [_day(m.deadline) for _, m in measures] == [_day(d) for d in shape.deadlines]
+    else:
+        assert [m.deadline for _, m in measures] == list(shape.deadlines)
+    for p, co in zip(problems, shape.co):
+        assert _units(p.co_units) | {u for m in p.measures for u in _units(m.co_units)} == \
+            _units(co), p.description
+    for (_, m), wanted in zip(measures, shape.notes):
+        texts = [n.text for n in m.notes]
+        assert all(w in texts for w in wanted), (texts, wanted)
+    if any(shape.categories):
+        assert [p.category for p in problems] == [c.split("、", 1)[1] for c in shape.categories]
+    assert [p.remarks for p in problems] == list(shape.remarks)
+
+
+def _import(ledger: Ledger, path: Path, options: ImportOptions) -> list[ProblemRow]:
+    plan = build_plan(ledger, path, options)
+    assert plan.errors == [], [f"{e.row}{e.column}:{e.message}" for e in plan.errors]
+    apply_plan(ledger, plan, today=TODAY)
+    return list_problems(ledger, with_notes=True)
+
+
+def test_the_corpus_has_at_least_thirty_shapes() -> None:
+    assert len(SHAPES) >= 30 and len({s.name for s in SHAPES}) == len(SHAPES)
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=[s.name for s in SHAPES])
+def test_each_shape_imports_as_a_clerk_expects(ledger: Ledger, tmp_path: Path,
+                                              shape: Shape) -> None:
+    path = shape.write(tmp_path / f"{shape.name}.xlsx")
+    plan = build_plan(ledger, path, ImportOptions(today=TODAY))
+    assert plan.errors == [], [f"{e.row}{e.column}:{e.message}" for e in plan.errors]
+    pcts = [m.percent for p in plan.problems for m in p.measures]
+    if any(shape.percents):
+        assert pcts == list(shape.percents)
+    check(_import(ledger, path, ImportOptions(today=TODAY)), shape)
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=[s.name for s in SHAPES])
+def test_each_shape_comes_back_the_same_after_an_export(ledger: Ledger, tmp_path: Path,
+                                                       shape: Shape) -> None:
+    _import(ledger, shape.write(tmp_path / "in.xlsx"), ImportOptions(today=TODAY))
+    out = tmp_path / "导出.xlsx"
+    export_ledger(ledger, out, options=ExportOptions(report_date=TODAY))
+    other = open_ledger(tmp_path / "other.sqlite", user="测试员")
+    try:
+        again = _import(other, out, ImportOptions(today=TODAY, as_new=True))
+        check(again, shape, exported=True)
+    finally:
+        other.close()
+
+
+@pytest.mark.xfail(strict=True, reason="export writes 整改时限 as typed (年底前) without its year; "
+                   "re-imported elsewhere it is read against the export's 填报日期 (tracker/excel/"
+                   "export_rows.deadline_words, not the importer's to fix)")
+def test_a_relative_deadline_keeps_its_year_through_an_export(ledger: Ledger,
+                                                             tmp_path: Path) -> None:
+    shape = SHAPES[0]
+    _import(ledger, shape.write(tmp_path / "in.xlsx"), ImportOptions(today=TODAY))
+    out = tmp_path / "导出.xlsx"
+    export_ledger(ledger, out, options=ExportOptions(report_date=TODAY))
+    other = open_ledger(tmp_path / "other.sqlite", user="测试员")
+    try:
+        again = _import(other, out, ImportOptions(today=TODAY, as_new=True))
+        assert again[0].measures[0].deadline == dt.date(2023, 12, 31)
+    finally:
+        other.close()
