@@ -23,13 +23,14 @@ def _wait(app: object, ms: int) -> None:
 
 
 def main() -> int:
-    """Write docs/screenshot-main.png and docs/screenshot-dashboard.png."""
+    """Write docs/screenshot-main.png, screenshot-evidence.png and screenshot-dashboard.png."""
     folder = Path(tempfile.mkdtemp(prefix="rectify-shots-"))
     os.environ.setdefault("RECTIFY_LOG_DIR", str(folder))
     os.environ.setdefault("XDG_CONFIG_HOME", str(folder / "config"))  # no real settings touched
     sys.path.insert(0, str(DOCS.parent))
     from tracker.db.engine import open_ledger
     from tracker.demo import build_demo
+    from tracker.services.evidence import attach_bytes
     from ui.app import make_app
     from ui.external_dialogs import dashboard
     from ui.main_window import MainWindow
@@ -42,6 +43,14 @@ def main() -> int:
     window.show()
     _wait(app, 2500)
     window.grab().save(str(DOCS / "screenshot-main.png"))
+    # The 佐证材料 tab of a problem a unit has sent its evidence for.
+    attach_bytes(ledger, 2, [("整改报告（盖章版）.pdf", b"%PDF" * 30000),
+                             ("食堂现场照片1.jpg", b"\xff\xd8" * 450000),
+                             ("会议纪要.docx", b"PK" * 2500)], note="单位报送")
+    window.select_problem(2)
+    window.detail.tabs.setCurrentWidget(window.detail.evidence)
+    _wait(app, 800)
+    window.grab().save(str(DOCS / "screenshot-evidence.png"))
     dashboard(window)
     dialog = window.dashboard_window
     dialog.resize(1100, 780)
@@ -50,7 +59,7 @@ def main() -> int:
     dialog.close()
     window.close()
     ledger.close()
-    print(f"已更新 {DOCS / 'screenshot-main.png'} 和 {DOCS / 'screenshot-dashboard.png'}")
+    print(f"已更新 {DOCS} 中的三张截图")
     return 0
 
 
