@@ -97,3 +97,29 @@ def test_closeout_forms_from_the_command_line(capsys: pytest.CaptureFixture[str]
     assert load_workbook(out).worksheets[0]["A1"].value == "整改销号单"
     code, _, err = _run(capsys, db, "closeout-form", "1", "9", str(out))
     assert code == 1 and "不存在" in err
+
+
+def test_one_folder_per_problem_in_the_archive(capsys: pytest.CaptureFixture[str], db: Path,
+                                               tmp_path: Path) -> None:
+    import io
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    photo = tmp_path / "现场照片.jpg"
+    photo.write_bytes(b"\xff\xd8jpeg")
+    _run(capsys, db, "attach", "1", str(photo), str(photo))
+    out = tmp_path / "档案.zip"
+    code, text, err = _run(capsys, db, "archive", str(out))
+    assert code == 0 and "已导出 1 个问题的档案（佐证材料 2 个）" in text, err
+    with zipfile.ZipFile(out) as zf:
+        names = sorted(zf.namelist())
+        assert names == ["1-食堂留样不规范/佐证材料/现场照片(2).jpg",
+                         "1-食堂留样不规范/佐证材料/现场照片.jpg",
+                         "1-食堂留样不规范/修改记录.xlsx", "1-食堂留样不规范/整改销号单.xlsx"]
+        assert zf.read("1-食堂留样不规范/佐证材料/现场照片.jpg") == photo.read_bytes()
+        history = load_workbook(io.BytesIO(zf.read("1-食堂留样不规范/修改记录.xlsx"))).active
+        lines = [r[2] for r in history.iter_rows(min_row=2, values_only=True)]
+        assert any("新增佐证材料" in str(x) for x in lines)
+    code, _, err = _run(capsys, db, "archive", str(tmp_path / "空.zip"), "--status", "已销号")
+    assert code == 1 and "没有符合条件的问题" in err and not (tmp_path / "空.zip").exists()

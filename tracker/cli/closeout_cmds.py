@@ -9,7 +9,7 @@ import json
 import sys
 from pathlib import Path
 
-from tracker.cli.common import ledger_from, parse_day, print_table
+from tracker.cli.common import add_filter_args, filter_from, ledger_from, parse_day, print_table
 from tracker.cli.parser import INT, Subcommands
 from tracker.closeout_model import EvidenceRow
 from tracker.services import cycle, evidence
@@ -76,6 +76,14 @@ def register(sub: Subcommands) -> None:
     p.add_argument("out", type=Path, metavar="文件.xlsx", help="保存到此文件")
     p.add_argument("--org", default="", metavar="单位", help="填报单位")
     p.set_defaults(func=cmd_closeout_form)
+
+    p = sub.add("archive", help="导出一问题一档案（zip：每个问题一个文件夹，含销号单、修改记录和佐证材料）",
+                description="按筛选条件把问题导出为一个 zip：每个问题一个文件夹（编号-存在问题开头），内有"
+                "整改销号单.xlsx、修改记录.xlsx 和“佐证材料”文件夹。",
+                example="rectify archive 档案.zip --status 已销号")
+    p.add_argument("out", type=Path, metavar="文件.zip", help="保存到此文件")
+    add_filter_args(p)
+    p.set_defaults(func=cmd_archive)
 
     keys = "、".join(f"{k}（{label}）" for k, (_a, label) in KEYS.items())
     p = sub.add("config", help="查看或修改本台账的销号规则",
@@ -204,4 +212,17 @@ def cmd_closeout_form(args: argparse.Namespace) -> int:
     finally:
         ledger.close()
     print(f"已生成 {n} 张整改销号单：{args.out}")
+    return 0
+
+
+def cmd_archive(args: argparse.Namespace) -> int:
+    """Write 一问题一档案."""
+    from tracker.excel.archive import write_archive  # openpyxl only when asked
+
+    ledger = ledger_from(args, read_only=True)
+    try:
+        result = write_archive(ledger, filter_from(args, ledger), args.out)
+    finally:
+        ledger.close()
+    print(f"已导出 {result.problems} 个问题的档案（佐证材料 {result.files} 个）：{result.path}")
     return 0
