@@ -55,14 +55,9 @@ class CycleActions(QObject):
         self.w = window
 
     def _current(self) -> ProblemRow | None:
-        pid = self.w.current_id()
-        if pid is None or self.w.ledger.read_only:
+        if self.w.ledger.read_only:
             return None
-        try:
-            return get_problem(self.w.ledger, pid)
-        except TrackerError as exc:
-            self.w.show_error(exc)
-            return None
+        return self.w.actions_._current()  # the same current problem the other edits use
 
     def send_back(self) -> None:
         """退回 a done measure of the current problem."""

@@ -23,7 +23,7 @@ from tracker.excel.layout import HeightPlanner, lines_height
 from tracker.excel.styles import LedgerStyles
 from tracker.excel.writer import setup_page, text_cell
 from tracker.excel.writer_stream import StreamSheet
-from tracker.services.evidence import evidence_by_problem
+from tracker.services.evidence import evidence_by_problem, unique_name
 from tracker.services.queries import get_problems
 from tracker.summary import cn_date
 from tracker.text import safe_file_name
@@ -52,13 +52,8 @@ def _evidence_text(files: Sequence[EvidenceRow]) -> str:
 
 def _sheet_name(p: ProblemRow, taken: set[str]) -> str:
     base = safe_file_name(f"{p.id}-{p.description[:12]}", fallback=str(p.id))
-    base = base.replace("[", "(").replace("]", ")")[:28]
-    name, n = base, 1
-    while name.lower() in taken:
-        n += 1
-        name = f"{base[:25]}({n})"
-    taken.add(name.lower())
-    return name
+    # A sheet name holds 31 characters and no [ ]: room is left for unique_name's "(2)".
+    return unique_name(base.replace("[", "(").replace("]", ")")[:26], taken)
 
 
 def _write_form(wb: Workbook, styles: LedgerStyles, p: ProblemRow, files: Sequence[EvidenceRow],

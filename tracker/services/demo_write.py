@@ -7,13 +7,14 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import FromClause, func, insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from tracker.db.engine import Ledger
 from tracker.db.orm import Category, Measure, Problem, ProgressNote, Source, Unit
 from tracker.demo_model import DemoLedger, DemoUnit
 from tracker.errors import ValidationError
+from tracker.services.import_bulk import insert_many
 
 
 # Problems per batch (and per progress report): big enough that executemany dominates.
@@ -63,7 +64,7 @@ def write_demo(ledger: Ledger, demo: DemoLedger,
                                       (Measure.__table__, M_COLS, rows_m),
                                       (ProgressNote.__table__, N_COLS, rows_n)):
                 if rows:
-                    _insert_many(s, table, cols, rows)
+                    insert_many(s, table, cols, rows)
                     rows.clear()
 
         done = 0
@@ -132,13 +133,3 @@ def _stamp(value: dt.datetime) -> str:
     return value.isoformat(" ", "microseconds")
 
 
-def _insert_many(s: Session, table: FromClause, cols: tuple[str, ...],
-                 rows: list[tuple[Any, ...]]) -> None:
-    """One executemany on the session's connection: SQLAlchemy's own executemany spends more
-    time building parameters than SQLite spends inserting."""
-    unknown = [n for n in cols if n not in table.c]
-    if unknown:
-        raise ValueError(f"{table} has no column {unknown}")
-    name = getattr(table, "name", "")
-    sql = f"INSERT INTO {name} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})"
-    s.connection().exec_driver_sql(sql, rows)
