@@ -153,20 +153,36 @@ def closeout_refusal(statuses: Iterable[Status], verifier: str, on: dt.date | No
 
 # ------------------------------------------------------------------ extensions (延期)
 
-def deadline_words(date: dt.date | None, text: str) -> str:
-    """整改时限 as the clerk typed it (年底前); a bare date as 2026年12月31日."""
-    if text.strip():
-        return text.strip()
-    return f"{date.year}年{date.month}月{date.day}日" if date is not None else ""
+def deadline_words(date: dt.date | None, text: str, day: dt.date | None = None) -> str:
+    """整改时限 as the clerk typed it (年底前); a bare date as 2026年12月31日. With ``day`` (the
+    date a document is dated), a relative text that would read as another date on that day
+    (年底前 typed in 2025, printed in 2026) is written as its date instead."""
+    cn = f"{date.year}年{date.month}月{date.day}日" if date is not None else ""
+    if not text.strip():
+        return cn
+    if day is not None and date is not None and _reads_otherwise(text, date, day):
+        return cn
+    return text.strip()
 
 
-def measure_deadline_words(m: MeasureRow) -> str:
-    """A measure's 整改时限 as every place prints it: with its original deadline once extended."""
-    now = deadline_words(m.deadline, m.deadline_text)
+def _reads_otherwise(text: str, date: dt.date, day: dt.date) -> bool:
+    from tracker.deadlines import parse_deadline  # deadlines imports this module's neighbours
+    from tracker.errors import DeadlineError
+
+    try:
+        return parse_deadline(text, day).date != date
+    except DeadlineError:
+        return False
+
+
+def measure_deadline_words(m: MeasureRow, day: dt.date | None = None) -> str:
+    """A measure's 整改时限 as every place prints it: with its original deadline once extended
+    (and, with ``day``, as deadline_words says for a document dated that day)."""
+    now = deadline_words(m.deadline, m.deadline_text, day)
     if not m.extended:
         return now
-    return extended_words(now, deadline_words(m.original_deadline, m.original_deadline_text)
-                          or "未明确时限")
+    return extended_words(now, deadline_words(m.original_deadline, m.original_deadline_text,
+                                              day) or "未明确时限")
 
 
 def extended_words(current: str, original: str) -> str:

@@ -130,3 +130,32 @@ def test_a_file_from_another_ledger_is_refused_and_as_new_imports_it(
         assert count_problems(ledger) == 2 and get_problem(ledger, 1).description == "市里的问题"
     finally:
         ledger.close()
+
+
+def test_map_and_date_options_reach_the_importer(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from tracker.cli.main import main
+
+    header = ["序号", "存在问题", "整改措施", "责任科室", "完成时限", "整改进度"]
+    book = standard_book(tmp_path / "台账.xlsx", [
+        ({"序号": 1, "存在问题": "食堂留样不规范"},
+         [{"整改措施": "开展检查", "责任科室": "安全股", "完成时限": "年底前",
+           "整改进度": "已完成"}])], header=header, fill="填报单位：XX县教育局")
+    db = tmp_path / "l.sqlite"
+    code = main(["--db", str(db), "import-excel", str(book), "--dry-run",
+                 "--map", "责任科室=牵头单位", "--date", "2023-06-30"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "责任科室" in out and "牵头单位" in out  # the mapping is shown
+    code = main(["--db", str(db), "import-excel", str(book), "--date", "2023-06-30"])
+    assert code == 0
+    from tracker.db.engine import open_ledger
+    from tracker.services.queries import list_problems
+
+    led = open_ledger(db)
+    try:
+        (p,) = list_problems(led)
+        m = p.measures[0]
+        assert (m.lead_unit, m.deadline.isoformat(), m.status.value) == ("安全股", "2023-12-31",
+                                                                        "done")
+    finally:
+        led.close()

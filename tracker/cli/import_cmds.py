@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tracker.cli.common import checked_place, ledger_from, ledger_path
+from tracker.cli.common import checked_place, ledger_from, ledger_path, parse_day, server_url
 from tracker.cli.parser import Subcommands
 from tracker.cli.console import CliProgress
 from tracker.db.engine import Ledger, open_ledger
@@ -40,6 +40,12 @@ def register(sub: Subcommands) -> None:
     p.add_argument("--dry-run", action="store_true", help="只检查并列出将要导入的内容，不写入台账")
     p.add_argument("--resolve", choices=RESOLUTIONS, metavar="|".join(RESOLUTIONS),
                    help=f"冲突时保留台账（{KEEP_LEDGER}）或采用文件（{TAKE_FILE}）")
+    p.add_argument("--map", action="append", default=[], metavar="表头=字段",
+                   help="指定某列导入为哪个字段，可重复；例如 --map 责任科室=牵头单位"
+                   "（字段写“忽略”则不导入该列）")
+    p.add_argument("--date", metavar="日期",
+                   help="台账的填报日期，“年底前”等相对时限按它解读（默认：表中的填报日期，其次标题或"
+                   "工作表名中的年份，再次今天，并给出提醒）")
     p.add_argument("--blank-continues", action="store_true",
                    help="“存在问题”为空且未合并的行，并入上一问题作为另一项措施（默认报错）")
     p.add_argument("--as-new", action="store_true",
@@ -53,7 +59,7 @@ def register(sub: Subcommands) -> None:
 def cmd_import_excel(args: argparse.Namespace) -> int:
     """Check the whole file, show what will change, then import it in one transaction."""
     target = ledger_path(args)
-    if not target.exists():
+    if not target.exists() and not server_url(args):  # a server ledger always exists
         if not args.dry_run:
             checked_place(args, creates=True)  # a missing folder is refused before any work
         # Checked against an empty ledger, thrown away: a file that is refused leaves no new
@@ -79,7 +85,9 @@ def cmd_import_excel(args: argparse.Namespace) -> int:
         ledger.close()
 
 
-def _print_plan(plan: ImportPlan) -> None:
+def _print_plan(plan: ImportPlan, mapping: bool = False) -> None:
+    if mapping:  # the dry run shows how every column was read, and what was left out
+        print(plan.mapping_text())
     for sheet in plan.sheets:
         if sheet.skipped and len(plan.sheets) > 1:
             print(f"跳过工作表“{sheet.name}”：{sheet.skipped}")
@@ -99,7 +107,9 @@ def _build(args: argparse.Namespace, ledger: Ledger) -> ImportPlan:
     from tracker.excel.import_plan import ImportOptions, build_plan
 
     options = ImportOptions(sheet=args.sheet, source=args.source,
-                            blank_continues=args.blank_continues, as_new=args.as_new)
+                            blank_continues=args.blank_continues, as_new=args.as_new,
+                            column_map=tuple(args.map),
+                            date=parse_day(args.date, "--date") if args.date else None)
     with CliProgress("正在检查文件") as progress:
         plan = build_plan(ledger, args.file, options, progress=progress)
     if plan.errors:
@@ -113,7 +123,7 @@ def _checked_plan(args: argparse.Namespace, ledger: Ledger) -> tuple[ImportPlan 
     from tracker.services.imports import unresolved
 
     plan = _build(args, ledger)
-    _print_plan(plan)
+    _print_plan(plan, mapping=args.dry_run)
     nothing = "正式导入时将不会导入任何内容" if args.dry_run else "没有导入任何内容"
     if plan.all_duplicates and not args.allow_duplicates:
         print(f"rectify: 文件中的 {len(plan.problems)} 个问题台账里都已经有了（见上方提醒），"

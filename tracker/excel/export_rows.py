@@ -117,14 +117,14 @@ def _measure_cells(problem: ProblemRow, m: MeasureRow | None, as_of: dt.date) ->
         return {
             "measure": "", "lead_unit": problem.lead_unit, "progress": "",
             "co_units": problem.co_units, "owner": problem.owner,
-            "deadline": deadline_words(problem.deadline, problem.deadline_text),
+            "deadline": rules.deadline_words(problem.deadline, problem.deadline_text, as_of),
             "status": status_words(problem.status, overdue),
         }
     return {
         "measure": m.text, "lead_unit": m.lead_unit or problem.lead_unit,
         # Each measure answers for itself; an empty one falls back to the problem's.
         "co_units": m.co_units or problem.co_units, "owner": m.owner or problem.owner,
-        "deadline": measure_deadline_words(m),
+        "deadline": rules.measure_deadline_words(m, as_of),
         "progress": progress_words(m.notes),
         "status": status_words(m.status, m.is_overdue(as_of)),
     }

@@ -80,6 +80,7 @@ def split_co_units(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(n for n in names if n))
 
 
+@functools.lru_cache(maxsize=4096)
 def merged_co(*groups: tuple[str, ...], lead: str = "") -> str:
     """Co-unit names from several cells, once each, without the lead unit."""
     if not any(groups):
