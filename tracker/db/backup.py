@@ -103,7 +103,10 @@ def _reason(exc: BaseException) -> str:
 
 
 def backup_to(ledger: Ledger, dest: Path) -> Path:
-    """Write a consistent copy of ``ledger`` to ``dest`` (written beside, then renamed)."""
+    """Write a consistent copy of ``ledger`` to ``dest`` (written beside, then renamed). A
+    server ledger is copied row by row into an ordinary ledger file any clerk can open."""
+    if ledger.is_server:
+        return server_to_file(ledger, Path(dest))
     try:
         src = ledger.raw_connection()
     except sqlite3.Error as exc:
@@ -112,6 +115,35 @@ def backup_to(ledger: Ledger, dest: Path) -> Path:
         return copy_database(src, Path(dest))
     finally:
         src.close()
+
+
+def server_to_file(ledger: Ledger, dest: Path) -> Path:
+    """A server ledger's rows, in one snapshot, as a new SQLite ledger file at ``dest``."""
+    from tracker.db.copy import copy_ledger
+    from tracker.db.engine import open_ledger
+
+    tmp = dest.with_name(f"{dest.name}.{os.getpid()}.part")
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp.unlink(missing_ok=True)
+        out = open_ledger(tmp, user=ledger.user, auto_backup=False)
+        try:
+            copy_ledger(ledger, out)
+        finally:
+            out.close()
+        plain = sqlite3.connect(str(tmp))  # a self-contained file: no WAL beside it
+        try:
+            plain.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            plain.close()
+        os.replace(tmp, dest)
+    except (OSError, sqlite3.Error) as exc:
+        _discard(tmp)
+        raise StorageError(f"备份到“{dest}”失败：{_reason(exc)}。台账本身没有改动。") from exc
+    except BaseException:
+        _discard(tmp)
+        raise
+    return dest
 
 
 def backup_now(ledger: Ledger) -> BackupInfo:

@@ -1,4 +1,5 @@
-"""open_ledger(path): one SQLite file -> a Ledger with safe pragmas, migrations and sessions."""
+"""open_ledger(path or URL): a SQLite file (safe pragmas) or a PostgreSQL database
+(tracker.db.server) -> a Ledger with migrations and short sessions."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.pool import QueuePool
 
-from tracker.db import location, schema
+from tracker.db import location, schema, server
 from tracker.errors import (
     ConflictError,
     LedgerLockedError,
@@ -49,29 +50,76 @@ def translate_db_error(exc: BaseException) -> TrackerError:
 
 
 class Ledger:
-    """An open ledger file: the engine, whether it is read-only, and short-lived sessions."""
+    """An open ledger: the engine, whether it is read-only, and short-lived sessions.
+
+    ``path`` is the file; for a server ledger (``url`` set) it is a local stand-in in the
+    user's data folder that names it and holds its local backups (server.local_anchor)."""
 
     def __init__(
-        self, path: Path, engine: Engine, *, read_only: bool, user: str, warnings: list[str]
+        self, path: Path, engine: Engine, *, read_only: bool, user: str, warnings: list[str],
+        url: str = "",
     ) -> None:
         self.path = path
         self.engine = engine
         self.read_only = read_only
         self.user = user
         self.warnings = warnings
+        self.url = url
+        self.dialect = engine.dialect.name
+        # SQLite: BEGIN IMMEDIATE; PostgreSQL: the advisory write lock (server.make_engine).
         self._write_engine = engine.execution_options(sqlite_begin="IMMEDIATE")
+        # A read is one snapshot on both stores: SQLite's deferred transaction is one already;
+        # PostgreSQL's default READ COMMITTED would let a list and its counts disagree.
+        self._read_engine = (engine.execution_options(isolation_level="REPEATABLE READ")
+                             if self.is_server else engine)
+
+    @property
+    def is_server(self) -> bool:
+        """True for a PostgreSQL ledger, False for a SQLite file."""
+        return self.dialect == "postgresql"
+
+    @property
+    def label(self) -> str:
+        """What the clerk sees as the ledger's name: the file path, or the server URL."""
+        return self.url or str(self.path)
+
+    def target(self) -> Path | str:
+        """What open_ledger takes to open this ledger again (for a server, the full URL)."""
+        if self.is_server:
+            return self.engine.url.render_as_string(hide_password=False)
+        return self.path
+
+    def listen(self) -> Any:
+        """A tracker.db.notify.ChangeListener of other people's changes on a server ledger;
+        None for a file (nobody else writes to it at the same time)."""
+        if not self.is_server:
+            return None
+        from tracker.db.notify import ChangeListener
+
+        try:
+            return ChangeListener(self.engine.url)
+        except Exception as exc:  # the window then refreshes on its own, as for a file
+            raise self.translate(exc) from exc
+
+    def translate(self, exc: BaseException) -> TrackerError:
+        """The typed error for a driver error on this store."""
+        if self.is_server:
+            found = server.translate_error(exc, self.url)
+            if found is not None:
+                return found
+        return translate_db_error(exc)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A session in one deferred (snapshot) transaction; nothing it does is committed."""
         try:
-            with Session(self.engine, expire_on_commit=False) as session:
+            with Session(self._read_engine, expire_on_commit=False) as session:
                 try:
                     yield session
                 finally:
                     session.rollback()
         except (OperationalError, DBAPIError) as exc:
-            raise translate_db_error(exc) from exc
+            raise self.translate(exc) from exc
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -88,18 +136,41 @@ class Ledger:
                 "这条记录已在别处（另一个窗口或导入）被修改。已为您重新载入最新内容，请核对后再保存。"
             ) from exc
         except (OperationalError, DBAPIError) as exc:
-            raise translate_db_error(exc) from exc
+            raise self.translate(exc) from exc
 
     def raw_connection(self) -> sqlite3.Connection:
-        """A plain sqlite3 connection for the backup API and integrity checks."""
-        return _connect(self.path, read_only=self.read_only)
+        """A plain sqlite3 connection for the backup API and integrity checks (SQLite only:
+        a server ledger is backed up by copying its rows, see tracker.db.copy)."""
+        if self.is_server:
+            raise StorageError("服务器台账没有本地数据库文件；备份请用 rectify backup 或 rectify copy。")
+        return _connect(self.path, read_only=self.read_only, network=self._network)
+
+    _network = False
+
+    def structure_check(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The store's own integrity check and the broken foreign keys: PRAGMA checks on
+        SQLite; on PostgreSQL (which enforces foreign keys and checksums pages itself) a
+        catalog check that every table and index of the ledger is there and valid."""
+        if self.is_server:
+            from tracker.db.server_checks import catalog_check
+
+            with self.engine.connect() as server_conn:
+                return catalog_check(server_conn), ()
+        raw = self.raw_connection()
+        try:
+            integrity = tuple(r[0] for r in raw.execute("PRAGMA integrity_check"))
+            fks = tuple(f"表 {r[0]} 第 {r[1]} 行 → {r[2]}"
+                        for r in raw.execute("PRAGMA foreign_key_check"))
+        finally:
+            raw.close()
+        return integrity, fks
 
     def close(self) -> None:
         """Release every pooled connection (SQLite checkpoints the WAL on last close)."""
         self.engine.dispose()
 
 
-def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
+def _connect(path: Path, *, read_only: bool, network: bool = False) -> sqlite3.Connection:
     if read_only:
         conn = sqlite3.connect(
             location.read_only_uri(path),
@@ -114,7 +185,9 @@ def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
     conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys=ON")
     if not read_only:
-        conn.execute("PRAGMA journal_mode=WAL")
+        # WAL's shared memory does not work across machines (sqlite.org/wal.html): on a
+        # network share the ledger keeps a rollback journal instead.
+        conn.execute("PRAGMA journal_mode=DELETE" if network else "PRAGMA journal_mode=WAL")
         # FULL: a committed edit survives power loss, not only a crash of the program.
         conn.execute("PRAGMA synchronous=FULL")
     return conn
@@ -125,6 +198,14 @@ def _is_read_only(path: Path) -> bool:
         # Try it: os.access says yes on Windows for a folder the clerk cannot write to.
         return not location.file_writable(path) or not location.folder_writable(path.parent)
     return False
+
+
+def default_ledger() -> Path | str:
+    """RECTIFY_DB (a file or a postgresql:// URL) if set, else the default ledger file."""
+    env = os.environ.get("RECTIFY_DB", "").strip()
+    if server.is_server_url(env):
+        return env
+    return default_ledger_path()
 
 
 def default_ledger_path() -> Path:
@@ -154,8 +235,16 @@ def open_ledger(
     auto_backup: bool = True,
 ) -> Ledger:
     """Open (creating if needed) a ledger file, refuse newer schemas, migrate, take the day's
-    automatic backup, and return it."""
-    p = Path(path).expanduser() if path is not None else default_ledger_path()
+    automatic backup, and return it. A postgresql:// URL opens a server ledger instead."""
+    target = path if path is not None else default_ledger()
+    # A server's URL, that URL after pathlib squashed its '//', or its local stand-in (the
+    # window remembers ledgers by path): all open the server ledger.
+    url = str(target) if server.is_server_url(str(target)) else server.anchor_url(Path(target))
+    if url:
+        from tracker.db.server_open import open_server_ledger
+
+        return open_server_ledger(url, user=user, read_only=read_only, migrate=migrate)
+    p = Path(target).expanduser()
     p = p.absolute()
     warnings: list[str] = []
     net = location.network_warning(p)
@@ -181,7 +270,7 @@ def open_ledger(
         warnings.append("台账文件是只读的：可以查看和导出，但不能修改。")
     engine = create_engine(
         "sqlite://",
-        creator=lambda: _connect(p, read_only=ro),
+        creator=lambda: _connect(p, read_only=ro, network=bool(net)),
         # QueuePool, as SQLAlchemy uses for SQLite files: the "sqlite://" URL alone would pick
         # SingletonThreadPool, which closes other threads' connections once more than five
         # threads have used the ledger, and the process crashes (seen with six workers).
@@ -195,6 +284,7 @@ def open_ledger(
         conn.exec_driver_sql(f"BEGIN {mode}")
 
     ledger = Ledger(p, engine, read_only=ro, user=user or current_user(), warnings=warnings)
+    ledger._network = bool(net)
     try:
         if migrate:
             schema.upgrade(ledger)

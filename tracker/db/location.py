@@ -21,7 +21,10 @@ SQLITE_NETWORK_DOC = "https://www.sqlite.org/useovernet.html"
 NETWORK_WARNING = (
     "台账文件位于网络共享位置（{where}）。SQLite 官方文档（" + SQLITE_NETWORK_DOC + "）指出："
     "网络文件系统的文件锁不可靠，两台电脑同时打开时可能互相覆盖甚至损坏台账。"
-    "建议把台账放在本机磁盘上，与他人交换时导出 Excel 或发送备份文件。"
+    "建议把台账放在本机磁盘上，与他人交换时导出 Excel 或发送备份文件；"
+    "几个人要同时使用同一本台账时，请改用服务器台账（文件 → 连接服务器台账…，"
+    "或 rectify copy 把台账搬到服务器，见 docs/server.md）。"
+    "在网络位置上，台账改用回滚日志（不使用 WAL）。"
 )
 
 

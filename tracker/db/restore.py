@@ -179,6 +179,10 @@ def restore(ledger_path: Path, backup_file: Path, user: str = "") -> RestoreResu
     """Replace the ledger's content with a checked backup, keeping a copy of what it replaces.
 
     Every connection to the ledger must be closed first (close the Ledger, reopen after)."""
+    if Path(ledger_path).suffix == ".server":  # the local stand-in of a server ledger
+        raise LedgerOpenError(
+            "服务器台账不能用“恢复备份”覆盖：请把备份文件用 rectify copy 备份文件 postgresql://… "
+            "复制到一个新建的空数据库，或由管理员用 pg_restore 恢复（见 docs/server.md）。")
     ledger_path = Path(ledger_path).absolute()
     backup_file = Path(backup_file).absolute()
     if ledger_path.exists() and backup_file.exists() and ledger_path.samefile(backup_file):

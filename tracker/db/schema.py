@@ -97,8 +97,14 @@ def needs_upgrade(path: Path) -> bool:
 
 def upgrade(ledger: Ledger) -> None:
     """Bring the ledger to the head revision; back it up first when it already holds data."""
-    exists = ledger.path.exists() and ledger.path.stat().st_size > 0
-    current = file_revision(ledger.path) if exists else None
+    if ledger.is_server:
+        from tracker.db.server import server_revision
+
+        with ledger.engine.connect() as conn:
+            current = server_revision(conn)
+    else:
+        exists = ledger.path.exists() and ledger.path.stat().st_size > 0
+        current = file_revision(ledger.path) if exists else None
     head = head_revision()
     if current == head:
         return
@@ -106,7 +112,8 @@ def upgrade(ledger: Ledger) -> None:
         raise LedgerOpenError(
             f"“{ledger.path.name}”需要升级数据格式，但文件是只读的。请复制到可写的位置后再打开。"
         )
-    if current is not None:
+    # A server runs the whole upgrade in one transaction (DDL included): nothing to back up.
+    if current is not None and not ledger.is_server:
         from tracker.db.backup import backup_to
 
         stamp = clock.now().strftime("%Y%m%d-%H%M%S")
@@ -122,6 +129,12 @@ def upgrade(ledger: Ledger) -> None:
     with ledger.engine.execution_options(sqlite_begin="IMMEDIATE").begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+        if ledger.is_server:
+            from tracker.db.notify import install_notify
+            from tracker.db.server import install_id_sequences
+
+            install_id_sequences(conn)
+            install_notify(conn)
         if current is None:
             _seed_categories(conn)
 

@@ -21,6 +21,8 @@ depends_on = None
 STATUS_RANK = ("CASE status WHEN 'not_started' THEN 0 WHEN 'in_progress' THEN 1 "
                "WHEN 'ongoing' THEN 2 WHEN 'done' THEN 3 WHEN 'closed' THEN 4 ELSE 9 END")
 PROGRESS = "measures_done * 1.0 / max(measures_total, 1)"
+# max(a, b) with two arguments is SQLite's; PostgreSQL spells it GREATEST (same value).
+PROGRESS_PG = "measures_done * 1.0 / GREATEST(measures_total, 1)"
 
 # (name, table, columns) for plain indexes.
 PLAIN = [
@@ -42,7 +44,11 @@ def upgrade() -> None:
     """Create the sort indexes (a few seconds at most on 100,000 problems)."""
     for name, table, columns in PLAIN:
         op.create_index(name, table, columns)
+    postgres = op.get_bind().dialect.name == "postgresql"
     for name, expression in EXPRESSIONS.items():
+        if postgres:  # PostgreSQL also wants every non-column index expression in brackets
+            expression = expression.replace(f"({PROGRESS})", f"({PROGRESS_PG})").replace(
+                "deadline IS NULL,", "(deadline IS NULL),")
         op.execute(f"CREATE INDEX {name} ON problem ({expression})")
 
 
