@@ -27,11 +27,6 @@ LOCK_TIMEOUT_MS = 5000
 # One number for every ledger writer: pg_advisory_xact_lock(WRITE_LOCK) is the server's
 # counterpart of SQLite's BEGIN IMMEDIATE, so writes stay one at a time, as the services expect.
 WRITE_LOCK = 7_173_261_717
-_HAND_INSERT = re.compile(
-    r"\s*INSERT INTO (?P<table>\w+) \((?P<cols>[\w, ]+)\) VALUES (?P<values>\([?, ]+\))\s*$",
-    re.I)
-
-
 _SQUASHED = re.compile(r"^\s*(postgres(?:ql)?(?:\+psycopg)?):/(?!/)", re.I)
 
 
@@ -134,20 +129,6 @@ def make_engine(url: URL) -> Engine:
     def _on_begin(conn: Any) -> None:
         if conn.get_execution_options().get("sqlite_begin") == "IMMEDIATE":
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
-
-    @event.listens_for(engine, "before_cursor_execute", retval=True)
-    def _qmark(conn: Any, cursor: Any, statement: str, params: Any, context: Any,
-               executemany: bool) -> tuple[str, Any]:
-        # The bulk writers (demo, import) send hand-written INSERTs in SQLite's '?' style
-        # through exec_driver_sql; psycopg wants '%s'. Compiled statements never contain '?'.
-        # Their column names go unquoted too, and "user" is reserved in PostgreSQL.
-        if context is not None and context.compiled is None and "?" in statement:
-            m = _HAND_INSERT.match(statement)
-            if m:
-                cols = ", ".join(f'"{c.strip()}"' for c in m["cols"].split(","))
-                statement = f"INSERT INTO {m['table']} ({cols}) VALUES " + m["values"].replace(
-                    "%", "%%").replace("?", "%s")
-        return statement, params
 
     return engine
 

@@ -161,6 +161,12 @@ def insert_many(s: Session, table: FromClause, cols: tuple[str, ...],
     unknown = [n for n in cols if n not in table.c]
     if unknown:
         raise ValueError(f"{table} has no column {unknown}")
-    name = getattr(table, "name", "")
-    sql = f"INSERT INTO {name} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})"
-    s.connection().exec_driver_sql(sql, rows)
+    conn = s.connection()
+    # Written for the store at hand: column names quoted ("user" is reserved on PostgreSQL)
+    # and the driver's own placeholder (sqlite3: ?, psycopg: %s).
+    quote = conn.dialect.identifier_preparer.quote
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    name = quote(getattr(table, "name", ""))
+    sql = (f"INSERT INTO {name} ({', '.join(quote(c) for c in cols)}) "
+           f"VALUES ({', '.join(mark for _ in cols)})")
+    conn.exec_driver_sql(sql, rows)
