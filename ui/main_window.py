@@ -26,6 +26,7 @@ from tracker.errors import ConflictError, NotFoundError, TrackerError
 from tracker.services.counts import FilterCounts, filter_counts
 from tracker.services.history import list_history
 from tracker.services.queries import count_problems, get_problem
+from ui.server_changes import ServerChanges
 from ui.cycle_actions import CycleActions
 from ui.evidence_actions import EvidenceActions
 from ui import filters, settings
@@ -153,6 +154,9 @@ class MainWindow(QMainWindow):
         self.detail.history_wanted.connect(self._load_history)
         self.evidence_actions = EvidenceActions(self.ledger, self.detail.evidence, self.stack, self)
         self.evidence_actions.failed.connect(self.show_error)
+        self.server_changes = ServerChanges(self)
+        self.server_changes.changed.connect(self._changed_elsewhere)
+        self.server_changes.watch(self.ledger)
 
     # ------------------------------------------------------------ ledger
 
@@ -167,6 +171,8 @@ class MainWindow(QMainWindow):
         self.ledger = ledger
         self.stack.clear()
         self.edits.ledger = ledger
+        if hasattr(self, "server_changes"):
+            self.server_changes.watch(ledger)
         self.recheck_months = closeout_settings(ledger).recheck_months
         if hasattr(self, "evidence_actions"):
             self.evidence_actions.ledger = ledger
@@ -369,6 +375,10 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ after edits
 
+    def _changed_elsewhere(self, ids: list[int]) -> None:
+        """Another clerk saved on the server: show it (an empty list means everything)."""
+        self._after_edit(ids or self.model.ids())
+
     def _after_edit(self, ids: list[int]) -> None:
         self.model.forget(ids)
         self._show_current()
@@ -415,4 +425,5 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self.save_state()
+        self.server_changes.stop()
         super().closeEvent(event)
