@@ -12,7 +12,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks import bench_core, bench_excel, bench_window
+from benchmarks import bench_check, bench_core, bench_excel, bench_window
 from benchmarks.harness import ROOT, Result
 
 SECTIONS: list[tuple[str, Callable[[Path, int, bool], list[Result]]]] = []
@@ -34,6 +34,8 @@ def section(name: str) -> Callable[[Callable[[Path, int, bool], list[Result]]],
 @section("core")
 def _core(path: Path, n: int, largest: bool) -> list[Result]:
     out = bench_core.cli(path, n)
+    if n >= 10_000 or largest:
+        out += bench_check.check_and_json(path, n)
     if largest:
         out += bench_core.search_and_sort(path, n)
     return out

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from tracker.db.engine import Ledger
-from tracker.services.checks import check_caches
+from tracker.services.checks import CacheFindings, ProgressFn, check_caches
 
 
 @dataclass(frozen=True)
@@ -44,17 +45,21 @@ class IntegrityReport:
         return out
 
 
-def check_ledger(ledger: Ledger) -> IntegrityReport:
-    """PRAGMA integrity_check, foreign_key_check, and the problems' cached values."""
-    conn = ledger.raw_connection()
-    try:
-        integrity = tuple(r[0] for r in conn.execute("PRAGMA integrity_check"))
-        fks = tuple(
-            f"表 {r[0]} 第 {r[1]} 行 → {r[2]}" for r in conn.execute("PRAGMA foreign_key_check")
-        )
-    finally:
-        conn.close()
-    if integrity != ("ok",):  # a damaged file: its rows cannot be trusted to read back
+def check_ledger(ledger: Ledger, progress: ProgressFn | None = None) -> IntegrityReport:
+    """The store's integrity and foreign-key checks (PRAGMA checks on SQLite, a catalog check
+    on PostgreSQL), and the problems' cached values, with ``progress(done, total)`` problems.
+    The two run side by side (SQLite's check holds no Python lock while it reads the file);
+    the cached values of a damaged file are not reported: its rows cannot be trusted."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        structure = pool.submit(ledger.structure_check)
+        try:
+            caches: CacheFindings | None = check_caches(ledger, progress)
+            failure: BaseException | None = None
+        except Exception as exc:  # a damaged file may fail to read: judged below
+            caches, failure = None, exc
+        integrity, fks = structure.result()
+    if integrity != ("ok",):
         return IntegrityReport(integrity, fks)
-    caches = check_caches(ledger)
+    if caches is None:
+        raise failure  # type: ignore[misc]
     return IntegrityReport(integrity, fks, caches.rollups, caches.search_texts)

@@ -93,6 +93,21 @@ def backup(w: MainWindow) -> None:
         w.reload()
 
 
+def open_server(w: MainWindow) -> None:
+    """文件 > 连接服务器台账…: open a PostgreSQL ledger and remember the server (no password)."""
+    from ui.dialogs import server_dialog
+
+    dialog = server_dialog.ServerDialog(w)
+    if dialog.exec() != server_dialog.ServerDialog.DialogCode.Accepted:
+        return
+    try:
+        dialog.store_password()
+    except Exception as exc:  # no keyring backend: connect anyway, say why nothing was kept
+        QMessageBox.warning(w, _tr("连接服务器台账"), _tr("密码没有保存到系统钥匙串：{e}").format(e=exc))
+    if ledger_files.open_path(w, dialog.url_for_this_session(), offer_sample=False):
+        server_dialog.remember_server(dialog.url())
+
+
 def dashboard(w: MainWindow) -> None:
     """查看 > 统计…: a window of its own, so the clerk can click through to problems."""
     from ui.dialogs.dashboard import Dashboard

@@ -43,6 +43,7 @@ class WindowMenus:
         self.new_ledger = act("新建台账…", lambda: ledger_files.new_ledger(w))
         self.open_ledger = act("打开台账…", lambda: ledger_files.open_ledger_dialog(w),
                                QKeySequence.StandardKey.Open)
+        self.open_server = act("连接服务器台账…", lambda: external_dialogs.open_server(w))
         self.import_excel = act("导入 Excel 台账…", lambda: external_dialogs.import_excel(w))
         self.import_report = act("从报告导入问题…", lambda: external_dialogs.import_report(w))
         self.export_excel = act("导出 Excel 台账…", lambda: external_dialogs.export_excel(w))
@@ -109,7 +110,7 @@ class WindowMenus:
     def _build_menus(self) -> None:
         bar = self.w.menuBar()
         file = bar.addMenu(_tr("文件(&F)"))
-        file.addActions([self.new_ledger, self.open_ledger])
+        file.addActions([self.new_ledger, self.open_ledger, self.open_server])
         self.recent_menu = QMenu(_tr("最近打开"), file)
         file.addMenu(self.recent_menu)
         file.addSeparator()

@@ -11,10 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import STORES
+
 RECTIFY = [sys.executable, "-m", "ui.launch"]
 
 
-def run(*args: str, db: Path | None = None, env: dict[str, str] | None = None
+def run(*args: str, db: Path | str | None = None, env: dict[str, str] | None = None
         ) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, **(env or {})}
     full_env.pop("DISPLAY", None)
@@ -22,9 +24,14 @@ def run(*args: str, db: Path | None = None, env: dict[str, str] | None = None
     return subprocess.run(cmd, capture_output=True, text=True, env=full_env, timeout=120)
 
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("cli") / "demo.sqlite"
+@pytest.fixture(scope="module", params=STORES)
+def demo_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+            ) -> Path | str:
+    """The demo ledger the CLI reads: a file, and (second run) a server database URL."""
+    db: Path | str = tmp_path_factory.mktemp("cli") / "demo.sqlite"
+    if request.param == "postgresql":
+        server = request.getfixturevalue("pg_server")
+        db = server.url(server.fresh_database())
     out = run("demo", "--problems", "80", db=db)
     assert out.returncode == 0, out.stderr
     assert "80 个问题" in out.stdout
@@ -75,6 +82,8 @@ def test_summary_prints_the_sentence_as_of_a_date(demo_db: Path) -> None:
 def test_check_passes_on_a_good_ledger_and_fails_on_a_broken_one(demo_db: Path,
                                                                  tmp_path: Path) -> None:
     assert run("check", db=demo_db).returncode == 0
+    if not isinstance(demo_db, Path):
+        return  # a server enforces foreign keys itself: no broken copy to make
     broken = tmp_path / "broken.sqlite"
     with sqlite3.connect(demo_db) as src, sqlite3.connect(broken) as dst:
         src.backup(dst)

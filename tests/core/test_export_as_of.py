@@ -52,3 +52,27 @@ def test_an_export_dated_in_the_past_shows_the_ledger_of_that_day(ledger: Ledger
     export_ledger(ledger, today, options=ExportOptions(report_date=clock.today(), stats=True))
     now = _texts(today)
     assert "校舍维修滞后" in now and "已完成" in now
+
+
+def test_export_since_compares_the_two_dates_on_the_stats_sheet(ledger: Ledger,
+                                                                  tmp_path: Path) -> None:
+    from tracker.cli.main import main
+
+    with clock.fixed_today(dt.date(2026, 5, 1)):
+        early = problems.create_problem(ledger, ProblemInput(
+            "食堂留样不规范", lead_unit="县教体局",
+            measures=(MeasureInput("开展食品安全检查", deadline_text="2026-12-31"),)))
+    with clock.fixed_today(dt.date(2026, 10, 8)):
+        problems.create_problem(ledger, ProblemInput(
+            "校舍维修滞后", lead_unit="县财政局",
+            measures=(MeasureInput("拨付维修资金", deadline_text="2027-06-30"),)))
+        measures.set_measure_status(ledger, early.measures[0].id, Status.DONE)
+    path = tmp_path / "调度.xlsx"
+    code = main(["--db", str(ledger.path), "export", str(path), "--since", "2026-09-01"])
+    assert code == 0
+    stats = _texts(path, STATS_SHEET)
+    before = sentence(ledger_summary(ledger, ProblemFilter(), DAY))
+    now = sentence(ledger_summary(ledger, ProblemFilter(), clock.today()))
+    assert before in stats and now in stats
+    assert any(t.startswith("四、本期与上期对比") for t in stats)
+    assert "新增" in "".join(stats) and "县财政局" in stats

@@ -24,6 +24,7 @@ from tests.core.test_export_fixtures import (
 from tracker.db.engine import Ledger
 from tracker.excel.export import export_ledger
 from tracker.excel.export_options import COLUMNS, DEFAULT_COLUMNS, ID_HEADERS, ExportOptions
+from tracker.excel.layout import capacity, line_count
 from tracker.excel.styles import OVERDUE_FILL, OVERDUE_FONT, STATUS_FILLS
 from tracker.domain import ProblemFilter, Status
 
@@ -146,8 +147,12 @@ def test_rows_are_as_tall_as_their_wrapped_text(ledger: Ledger, tmp_path: Path) 
     ws = open_sheet(path)
     short, long1, long2 = (ws.row_dimensions[r].height for r in data_rows(ws))
     assert short and long1 and long2
-    # 240 CJK characters in a column about 20 characters wide: at least 12 lines of 10 pt.
-    assert long1 + long2 >= 12 * 10 * 1.3
+    # 240 CJK characters wrapped at the width the description column got: its rows hold them.
+    col = next(c for c in range(1, ws.max_column + 1) if ws.cell(3, c).value == "存在问题")
+    width = ws.column_dimensions[get_column_letter(col)].width
+    lines = line_count("学位紧张" * 60, capacity(width, 10))
+    assert lines >= 5
+    assert long1 + long2 >= lines * 10 * 1.4
     assert short < 30
 
 

@@ -12,13 +12,30 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from tracker.db import server
 from tracker.db.engine import Ledger, default_ledger_path, open_ledger
 from tracker.domain import ProblemFilter, Status
 from tracker.errors import LedgerOpenError, NotFoundError, ValidationError
 
 
+def server_url(args: argparse.Namespace) -> str:
+    """The postgresql:// URL that --db (or RECTIFY_DB) names, or '' for a ledger file."""
+    db = getattr(args, "db", None)
+    target = str(db) if db else os.environ.get("RECTIFY_DB", "")
+    return target.strip() if server.is_server_url(target) else ""
+
+
+def ledger_target(args: argparse.Namespace) -> Path | str:
+    """What to hand open_ledger: the server URL, or the ledger file made absolute."""
+    return server_url(args) or ledger_path(args)
+
+
 def ledger_path(args: argparse.Namespace) -> Path:
-    """The ledger file --db (or RECTIFY_DB, or the default) names, made absolute."""
+    """The ledger file --db (or RECTIFY_DB, or the default) names, made absolute; for a
+    server ledger its local stand-in, beside which its local backups are kept."""
+    url = server_url(args)
+    if url:
+        return server.local_anchor(server.parse_url(url))
     db = getattr(args, "db", None)
     return (Path(db).expanduser() if db else default_ledger_path()).absolute()
 
@@ -33,6 +50,8 @@ def checked_place(args: argparse.Namespace, read_only: bool = False, creates: bo
     """The ledger path, refused when it is a folder, or missing and the command may not
     create it, or to be created in a folder that does not exist."""
     path = ledger_path(args)
+    if server_url(args):
+        return path  # a server ledger: its database is checked when connecting
     if path.is_dir():
         raise LedgerOpenError(f"“{path}”是一个文件夹，不是台账文件。请在 --db 后给出台账文件名。")
     new = not path.exists()
@@ -52,6 +71,9 @@ def ledger_from(args: argparse.Namespace, read_only: bool = False, creates: bool
     A missing file is refused unless the command creates ledgers (``creates``): a mistyped
     --db must not leave folders and an empty ledger behind. A new ledger goes only into an
     existing folder (the default data folder excepted), and the command says so."""
+    url = server_url(args)
+    if url:
+        return open_ledger(url, read_only=read_only, user=user)
     path = checked_place(args, read_only=read_only, creates=creates)
     new = not path.exists()
     ledger = open_ledger(path, read_only=read_only, user=user)

@@ -13,6 +13,7 @@ from tracker.cli.console import CliProgress
 from tracker.errors import NotFoundError, ValidationError
 from tracker.excel.export_options import (
     COLUMNS,
+    DEFAULT_COLUMNS,
     DEFAULT_TABLE_FONT,
     DEFAULT_TITLE_FONT,
     ORG_SETTING,
@@ -25,6 +26,9 @@ from tracker.services.reference import get_setting
 def _add_paper_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--org", metavar="单位", help="填报单位（默认：台账中保存的单位名称）")
     p.add_argument("--date", metavar="日期", help="填报日期，也是判断逾期的日期（默认今天）")
+    p.add_argument("--since", metavar="日期",
+                   help="上期日期：“统计”工作表加上本期与上期的对比（新完成、新销号、新逾期、延期、新增，"
+                   "按单位）")
     p.add_argument("--filler", default="", metavar="姓名", help="填报人")
     p.add_argument("--phone", default="", metavar="电话", help="联系电话")
     p.add_argument("--table-font", default=DEFAULT_TABLE_FONT, metavar="字体",
@@ -91,9 +95,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     try:
         org = args.org if args.org is not None else get_setting(ledger, ORG_SETTING)
         columns = tuple(c.strip() for c in args.columns.split(",") if c.strip()) \
-            if args.columns else tuple(COLUMNS)
+            if args.columns else DEFAULT_COLUMNS  # 佐证材料 joins them when there is evidence
+        since = parse_day(args.since, "--since") if args.since is not None else None
         options = _options(args, org, title=args.title, by_unit=args.by_unit,
-                           stats=not args.no_stats, columns=columns)
+                           stats=not args.no_stats, columns=columns, since=since)
         flt = filter_from(args, ledger, options.day)
         from tracker.excel.export import export_ledger  # openpyxl only when exporting
 

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 # report parser, the demo generator) inside its command functions, so start-up stays fast.
 from tracker.cli import (
     closeout_cmds,
+    copy_cmds,
     export_cmds,
     import_cmds,
     ledger_cmds,
@@ -32,7 +33,7 @@ from tracker.logs import (log_exception, log_known_error, logger, setup_logging,
 
 # Each module adds its subcommands with register(subparsers); order = order in --help.
 COMMAND_MODULES = [ledger_cmds, lookup_cmds, safety_cmds, closeout_cmds, import_cmds, report_cmds,
-                   export_cmds, writeup_cmds]
+                   export_cmds, writeup_cmds, copy_cmds]
 
 EXIT_OK, EXIT_ERROR = 0, 1
 __all__ = ["EXIT_ERROR", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]

@@ -6,7 +6,8 @@ import argparse
 import os
 from pathlib import Path
 
-from tracker.cli.common import (STATUS_HELP, dump_json, ledger_from, ledger_path, notice, parse_day,
+from tracker.cli.common import (STATUS_HELP, dump_json, ledger_from, ledger_path, ledger_target,
+                                notice, parse_day,
                                 parse_status, print_table)
 from tracker.cli.parser import INT, Subcommands
 from tracker.cli.console import CliProgress
@@ -159,7 +160,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
         if not dest.parent.is_dir():
             raise NotFoundError(f"文件夹“{dest.parent}”不存在，无法备份到那里。请先建好文件夹或换一个位置。")
     # Read-only and unmigrated: a backup copies the file as it is and changes nothing.
-    ledger = open_ledger(ledger_path, read_only=True, migrate=False, auto_backup=False)
+    ledger = open_ledger(ledger_target(args), read_only=True, migrate=False, auto_backup=False)
     try:
         with CliProgress("正在备份台账") as progress:
             progress(0, 0)

@@ -9,6 +9,7 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import suppress
+from itertools import chain, islice
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -42,16 +43,19 @@ from tracker.excel.export_options import (
 )
 from tracker.excel.export_rows import LedgerBlock, build_block
 from tracker.excel.layout import fit_widths
+from tracker.excel.width_fit import best_widths
 from tracker.excel.stats_sheet import STATS_SHEET, StatsSheetWriter
 from tracker.excel.styles import LedgerStyles
 from tracker.excel.writer import LedgerSheetWriter, number_cell, text_cell
 from tracker.excel.writer_stream import StreamSheet
 from tracker.services.identity import history_mark, ledger_identity
+from tracker.services.period import period_changes
 from tracker.summary import ledger_summary, sentence, unit_counts
 from tracker.text import clean_text
 
 ProgressFn = Callable[[int, int, str], None]
 MAIN_SHEET = "台账"
+WIDTH_SAMPLE = 300  # problems whose texts the column widths are fitted to
 TICK_EVERY = 100  # problems between progress reports: often enough for a smooth bar
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
@@ -181,7 +185,11 @@ def export_ledger(
         at = next((i for i, c in enumerate(columns) if c.key == "remarks"), len(columns))
         columns = (*columns[:at], COLUMNS[EVIDENCE_COLUMN], *columns[at:])
     total = sum(len(s.selection) for s in sheets)
-    widths = fit_widths(columns, column_extents(ledger, flt, day), options.font_size)
+    # The widths are fitted to the first problems' texts; those are then written, not re-read.
+    first = _blocks(ledger, sheets[0], columns, day)
+    sample = list(islice(first, WIDTH_SAMPLE))
+    widths = (best_widths(columns, sample, options.font_size) if sample
+              else fit_widths(columns, column_extents(ledger, flt, day), options.font_size))
     wb = Workbook(write_only=True)
     wb.properties.title = title
     wb.properties.creator = "整改台账"
@@ -196,14 +204,20 @@ def export_ledger(
                 if progress is not None and (n % TICK_EVERY == 0):
                     progress(base + n, total, f"正在写入工作表“{name}”…")
 
-            written = writer.write(_blocks(ledger, sheet, columns, day), tick)
+            blocks = (chain(sample, first) if sheet is sheets[0]
+                      else _blocks(ledger, sheet, columns, day))
+            written = writer.write(blocks, tick)
             if sheet is sheets[0]:  # unit sheets repeat the main sheet's rows
                 rows = written
             done += len(sheet.selection)
         if options.stats:
             summary = ledger_summary(ledger, flt, day)
-            StatsSheetWriter(wb, options, styles).write(title, summary, sentence(summary),
-                                                        counts)
+            writer = StatsSheetWriter(wb, options, styles)
+            writer.write(title, summary, sentence(summary), counts)
+            if options.since is not None:
+                before = sentence(ledger_summary(ledger, flt, options.since))
+                writer.write_period(period_changes(ledger, flt, options.since, day),
+                                    before, sentence(summary))
         _write_marker(wb, ledger, ledger_id, mark)
         styles.discard_scratch(wb)
         if progress is not None:

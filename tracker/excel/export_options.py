@@ -74,6 +74,7 @@ class ExportOptions:
     columns: tuple[str, ...] = DEFAULT_COLUMNS
     by_unit: bool = False  # one extra sheet per lead unit (分单位台账)
     stats: bool = True  # the 统计 sheet
+    since: dt.date | None = None  # the previous period's date: the 统计 sheet compares them
     table_font: str = DEFAULT_TABLE_FONT
     title_font: str = DEFAULT_TITLE_FONT
     font_size: float = 10.0

@@ -15,19 +15,21 @@ PX_PER_UNIT = 7.0
 COLUMN_PAD_PX = 5.0
 CELL_INSET_PX = 6.0  # left + right text inset inside a cell
 PX_PER_PT = 96 / 72
-LINE_FACTOR = 1.4  # row height per line, in font sizes: CJK fonts need more than Latin ones
-ROW_PAD_PT = 5.0
+LINE_FACTOR = 1.46  # row height per line, in font sizes: LibreOffice's CJK fallback (Noto Sans CJK) measures 1.451
+ROW_PAD_PT = 3.0
 MAX_ROW_PT = 409.0  # Excel's limit for one row
-WRAP_SLACK = 0.92
-HEADER_SPARE = 2  # half-widths the PDF keeps free beside a two-character header  # words and punctuation rules waste part of each wrapped line
+WRAP_SLACK = 0.96  # line-breaking rules (no line starts with ，。) waste part of a wrapped line
+ASCII_INK = 0.3  # Latin letters and digits print about 0.63 em wide (DejaVu, Arial), not 0.5
+HEADER_SPARE = 2  # half-widths the PDF keeps free beside a two-character header
+PAGE_FILL = 0.86  # pages end at least this full (of our estimate: 80 % on paper) unless a problem cannot split
 
 # A4 landscape with 1 cm side margins holds about 136 units at 100 %. Fourteen columns need
-# more, so the sheet is laid out for 150 and printed "one page wide" at about 90 % (10 pt
-# text prints at 9 pt), which keeps the running-text columns readable.
-PAGE_WIDTH_UNITS = 150.0
+# more, so the sheet is laid out for 158 and printed "one page wide" at about 88 % (10 pt
+# text prints at 8.8 pt): the 120-problem demo then prints on 26 pages instead of 29 at 150.
+PAGE_WIDTH_UNITS = 158.0
 A4_LONG_IN = 11.69
 A4_SHORT_IN = 8.27
-PAGE_SAFETY = 0.96  # keep-together breaks leave this much spare so no program breaks first
+PAGE_SAFETY = 0.98  # keep-together breaks leave this much spare so no program breaks first
 MIN_LONG_UNITS = 15.0  # narrower than this, running text becomes a column of single words
 MARGIN_SIDE_IN = 0.4
 MARGIN_TOP_IN = 0.6
@@ -48,7 +50,15 @@ def capacity(width_units: float, font_pt: float) -> int:
     """How many half-width characters fit on one line of a column."""
     px = width_units * PX_PER_UNIT + COLUMN_PAD_PX - CELL_INSET_PX
     half_px = font_pt * PX_PER_PT / 2
-    return max(1, int(px / half_px * WRAP_SLACK))
+    # Even: a CJK character is never split, so 7 half-widths hold 3 of them, not 3.5.
+    return max(2, int(px / half_px * WRAP_SLACK) // 2 * 2)
+
+
+def ink_width(text: str) -> float:
+    """Printed width in half-widths: like text_width, but Latin letters and digits a bit wider."""
+    n = len(text)
+    wide = (len(text.encode("utf-8")) - n) // 2
+    return n + wide + (n - wide) * ASCII_INK
 
 
 def line_count(text: str, cap: int) -> int:
@@ -56,8 +66,8 @@ def line_count(text: str, cap: int) -> int:
     if not text:
         return 1
     if "\n" not in text:
-        return max(1, math.ceil(text_width(text) / cap))
-    return sum(max(1, math.ceil(text_width(p) / cap)) for p in text.split("\n"))
+        return max(1, math.ceil(ink_width(text) / cap))
+    return sum(max(1, math.ceil(ink_width(p) / cap)) for p in text.split("\n"))
 
 
 def lines_height(lines: int, font_pt: float) -> float:
@@ -121,8 +131,9 @@ def page_room(widths: Sequence[float]) -> float:
 
 
 class PageFlow:
-    """Where to break pages so that a problem's merged rows stay on one page when they can:
-    feed it each block's height; it answers whether to break before that block."""
+    """Where to break pages: a problem's merged rows stay on one page when the page is already
+    nearly full (PAGE_FILL) and the problem fits a fresh one; otherwise the problem is split
+    between two of its measure rows, so no page is left much emptier than that."""
 
     def __init__(self, room: float, repeated: float, used: float) -> None:
         self.room = room
@@ -135,10 +146,51 @@ class PageFlow:
         if self.used + height > self.room and height <= fresh and self.used > self.repeated:
             self.used = self.repeated + height
             return True
-        self.used += height
-        while self.used > self.room:  # a block taller than a page flows on
-            self.used -= fresh
+        self._flow(height)
         return False
+
+    def place(self, own: list[float], shared: float) -> tuple[bool, int | None, list[float]]:
+        """For a block with measure rows ``own`` tall whose merged cells need ``shared``:
+        (break before it, the row count after which to break inside it, the row heights)."""
+        heights = grow(own, shared)
+        total, left, fresh = sum(heights), self.room - self.used, self.room - self.repeated
+        if total <= left or self.used <= self.repeated:
+            return False, self._flow(total), heights
+        full = self.used >= PAGE_FILL * self.room
+        split = None if full and total <= fresh else self._split(own, shared, left)
+        if split is not None:
+            k, first = split
+            rest = own[k:]
+            self.used = self.repeated + sum(rest)
+            return False, k, first + rest
+        if total <= fresh:
+            self.used = self.repeated + total
+            return True, None, heights
+        return False, self._flow(total), heights
+
+    def _flow(self, total: float) -> None:
+        self.used += total
+        while self.used > self.room:  # a block taller than a page flows on
+            self.used -= self.room - self.repeated
+
+    @staticmethod
+    def _split(own: list[float], shared: float, left: float
+               ) -> tuple[int, list[float]] | None:
+        """The most rows that fit in ``left`` while holding the merged text, grown to hold it."""
+        for k in range(len(own) - 1, 0, -1):
+            first = grow(own[:k], shared)
+            if sum(first) <= left:
+                return k, first
+        return None
+
+
+def grow(own: Sequence[float], shared: float) -> list[float]:
+    """Rows grown evenly until together they hold the merged cells' ``shared`` height."""
+    total = sum(own)
+    if shared <= total:
+        return [min(MAX_ROW_PT, round(h, 1)) for h in own]
+    extra = (shared - total) / len(own)
+    return [min(MAX_ROW_PT, round(h + extra + 0.05, 1)) for h in own]
 
 
 class HeightPlanner:
@@ -152,14 +204,13 @@ class HeightPlanner:
 
     def heights(self, lines: Sequence[Sequence[str]]) -> list[float]:
         """Heights in points, one per line, each capped at Excel's row limit."""
+        return grow(*self.parts(lines))
+
+    def parts(self, lines: Sequence[Sequence[str]]) -> tuple[list[float], float]:
+        """Each line's own height, and the height the merged problem cells need."""
         own = [self._height(texts, own_only=len(lines) > 1) for texts in lines]
-        if len(lines) > 1:
-            shared = self._shared_height(lines[0])
-            total = sum(own)
-            if shared > total:
-                extra = (shared - total) / len(own)
-                own = [h + extra for h in own]
-        return [min(MAX_ROW_PT, round(h, 1)) for h in own]
+        shared = self._shared_height(lines[0]) if len(lines) > 1 else 0.0
+        return own, shared
 
     def _height(self, texts: Sequence[str], own_only: bool) -> float:
         most = 1

@@ -14,7 +14,9 @@ from tracker.excel.layout import HeightPlanner, lines_height
 from tracker.excel.styles import LedgerStyles
 from tracker.excel.writer import number_cell, setup_page, text_cell
 from tracker.excel.writer_stream import StreamSheet
-from tracker.summary import LedgerSummary, UnitCounts, percent
+from tracker.services.period import UNIT_HEADERS as PERIOD_UNIT_HEADERS
+from tracker.services.period import PeriodChanges, kind_rows, unit_periods, unit_rows
+from tracker.summary import LedgerSummary, UnitCounts, cn_date, percent
 
 STATS_SHEET = "统计"
 WIDTHS = (22, 10, 10, 10, 10, 10, 10)
@@ -82,3 +84,21 @@ class StatsSheetWriter:
         if units:
             self._wide("注：一个问题由多个单位牵头时（问题和措施的牵头单位不同），每个单位各计一次。",
                        self.st.wrapped, lines_height(1, size))
+
+    def write_period(self, changes: PeriodChanges, before: str, now: str) -> None:
+        """The 调度 comparison under the statistics: the two dates' sentences side by side,
+        what changed in the period, and by unit (the same tables as the 调度通报)."""
+        size = self.options.font_size
+        span = f"{cn_date(changes.since)}至{cn_date(changes.until)}"
+        self._wide(f"四、本期与上期对比（{span}）", self.st.meta_left, lines_height(1, size + 1))
+        planner = HeightPlanner([WIDTHS[0], sum(WIDTHS[1:])], [False, False], size)
+        for day, text in ((changes.since, before), (changes.until, now)):
+            self._append([text_cell(self.ws, f"上期（{cn_date(day)}）" if day == changes.since
+                                    else f"本期（{cn_date(day)}）", self.st.header),
+                          text_cell(self.ws, text, self.st.text)] + [None] * (len(WIDTHS) - 2),
+                         planner.heights([["", text]])[0])
+            self.ws.merge(2, self.row, len(WIDTHS), self.row)
+        self._append([], lines_height(1, size))
+        self._table(["本期变化", "问题数"], [list(r) for r in kind_rows(changes)])
+        self._wide("五、本期变化（按牵头单位）", self.st.meta_left, lines_height(1, size + 1))
+        self._table(PERIOD_UNIT_HEADERS, [list(r) for r in unit_rows(unit_periods(changes))])

@@ -7,6 +7,7 @@ from typing import Any
 
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.workbook import Workbook
 
 from tracker.domain import Status
@@ -33,10 +34,23 @@ CENTRED_KEYS = frozenset({"number", "category", "lead_unit", "co_units", "leader
                           "deadline", "status"})
 
 
+# The workbook's default font sets the unit column widths are measured in (its digit width).
+# openpyxl's Calibri is missing on Linux, where LibreOffice measures with DejaVu Sans's wider
+# digit and every column grows by a third; Arial (Liberation Sans there) is 7 px everywhere.
+DEFAULT_FONT = Font(name="Arial", size=10, family=2)
+
+
+def set_default_font(wb: Workbook) -> None:
+    """Make DEFAULT_FONT the workbook's default (Normal style) font before any cell style."""
+    wb._fonts = IndexedList([DEFAULT_FONT])
+    wb._named_styles["Normal"].font = DEFAULT_FONT
+
+
 class LedgerStyles:
     """Style arrays for every kind of cell in the ledger, bound to one workbook."""
 
     def __init__(self, wb: Workbook, options: ExportOptions) -> None:
+        set_default_font(wb)
         self._ws = wb.create_sheet("_styles")  # a scratch sheet to register styles through
         size = options.font_size
         body = Font(name=options.table_font, size=size)

@@ -151,13 +151,21 @@ class LedgerSheetWriter:
         self.flow = PageFlow(self.room, height, used + height)
 
     def write_block(self, block: LedgerBlock) -> None:
-        """The lines of one problem, its problem-level cells merged across them."""
+        """The lines of one problem, its problem-level cells merged across them (across each
+        part, when the page flow splits the problem between two pages)."""
         ws, st = self.ws, self.styles
-        heights = self.planner.heights([line.texts for line in block.lines])
-        if self.flow is not None and self.flow.break_before(sum(heights)):
-            self.ws.page_break_after(self.row)
+        own, shared = self.planner.parts([line.texts for line in block.lines])
+        split: int | None = None
+        if self.flow is None:
+            heights = self.planner.heights([line.texts for line in block.lines])
+        else:
+            brk, split, heights = self.flow.place(own, shared)
+            if brk:
+                self.ws.page_break_after(self.row)
         first = self.row + 1
         for k, (line, height) in enumerate(zip(block.lines, heights)):
+            if k == split:
+                self.ws.page_break_after(self.row)
             cells = []
             for i, (text, style) in enumerate(zip(line.texts, self.body_styles)):
                 if i == self.status_col:
@@ -169,9 +177,12 @@ class LedgerSheetWriter:
                       number_cell(ws, line.problem_version, st.plain),
                       number_cell(ws, line.measure_version, st.plain)]
             self._append(cells, height)
-        if len(block.lines) > 1:
-            for i in self.merged_cols:
-                self._merge(i + 1, first, i + 1, self.row)
+        parts = [(first, self.row)] if split is None else [(first, first + split - 1),
+                                                              (first + split, self.row)]
+        for top, bottom in parts:
+            if bottom > top:
+                for i in self.merged_cols:
+                    self._merge(i + 1, top, i + 1, bottom)
         self.rows_written += len(block.lines)
 
     def write_foot(self) -> None:

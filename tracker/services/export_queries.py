@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import String, cast, func, select
 
 from tracker import rules
 from tracker.db.engine import Ledger
@@ -56,7 +56,7 @@ def column_lengths(ledger: Ledger, flt: ProblemFilter, as_of: dt.date) -> Column
         ).one()
         m = s.execute(
             select(func.max(func.length(Unit.name)), func.max(func.length(Measure.deadline_text)),
-                   func.max(func.length(Measure.deadline)), func.max(func.length(Measure.co_units)),
+                   func.max(func.length(cast(Measure.deadline, String))), func.max(func.length(Measure.co_units)),
                    func.max(func.length(Measure.owner)))
             .select_from(Measure).outerjoin(Unit, Measure.lead_unit_id == Unit.id)
             .where(Measure.problem_id.in_(ids))

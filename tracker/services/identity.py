@@ -37,12 +37,13 @@ def ledger_identity(ledger: Ledger, create: bool = True) -> str:
         return _make_identity(ledger)
     # `rectify export` reads the ledger read-only; the id is still made once, with one short
     # write, or every file it exports would go out without one.
-    if not location.file_writable(ledger.path):
+    if not ledger.is_server and not location.file_writable(ledger.path):
         return ""
     from tracker.db.engine import open_ledger
 
-    try:
-        writable = open_ledger(ledger.path, user=ledger.user, migrate=False, auto_backup=False)
+    try:  # a server ledger: the role decides (a read-only role's open stays read-only)
+        writable = open_ledger(ledger.target(), user=ledger.user, migrate=False,
+                               auto_backup=False)
     except TrackerError:
         return ""
     try:

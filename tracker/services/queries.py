@@ -23,12 +23,11 @@ from sqlalchemy import (
     type_coerce,
 )
 from sqlalchemy.orm import Session, aliased
-from sqlalchemy.sql.expression import UnaryExpression
-from sqlalchemy.sql.operators import custom_op
 
 from tracker import clock, rules
 from tracker.rules import source_label
 from tracker.db.engine import Ledger
+from tracker.db.sqlexpr import HideIndex, SqlByStore
 from tracker.db.orm import (
     Category,
     Extension,
@@ -60,6 +59,9 @@ MeasureUnit = aliased(Unit)
 STATUS_RANK_SQL = ("CASE problem.status " + " ".join(
     f"WHEN '{value}' THEN {rank}" for value, rank in STATUS_ORDER.items()) + " ELSE 9 END")
 PROGRESS_SQL = "problem.measures_done * 1.0 / max(problem.measures_total, 1)"
+# PostgreSQL has no two-argument max(); GREATEST is the same value and the same expression
+# as its index (migration 0003), so the sort stays an index walk there too.
+PROGRESS_SQL_PG = "problem.measures_done * 1.0 / GREATEST(problem.measures_total, 1)"
 
 
 def _raw(col: Any) -> Any:
@@ -71,10 +73,13 @@ def _raw(col: Any) -> Any:
 _DAYS: dict[str, dt.date] = {}
 
 
-def _day(text: str | None) -> dt.date | None:
-    """ISO text -> date, memoised: a ledger holds few distinct dates."""
+def _day(text: str | dt.date | None) -> dt.date | None:
+    """ISO text -> date, memoised: a ledger holds few distinct dates. (PostgreSQL's driver
+    hands over date objects already; type_coerce adds no CAST, so they arrive as they are.)"""
     if text is None:
         return None
+    if not isinstance(text, str):
+        return text[0] if isinstance(text, tuple) else _as_date(text)
     d = _DAYS.get(text)
     if d is None:
         d = dt.date.fromisoformat(text[:10])
@@ -83,7 +88,13 @@ def _day(text: str | None) -> dt.date | None:
     return d
 
 
-def _stamp(text: str | None) -> dt.datetime | None:
+def _as_date(value: dt.date) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def _stamp(text: str | dt.datetime | None) -> dt.datetime | None:
+    if isinstance(text, dt.datetime):  # PostgreSQL: a datetime already
+        return text
     return dt.datetime.fromisoformat(text) if text else None
 
 
@@ -172,12 +183,12 @@ def _order(sort: str, descending: bool, scan: bool = False) -> list[Any]:
         "owner": [Problem.owner, Problem.seq],
         "deadline": [Problem.deadline.is_(None), Problem.deadline, Problem.seq],
         "status": [literal_column(STATUS_RANK_SQL), Problem.seq],
-        "progress": [literal_column(PROGRESS_SQL), Problem.seq],
+        "progress": [SqlByStore(PROGRESS_SQL, PROGRESS_SQL_PG), Problem.seq],
     }
     cols = keys.get(sort, keys["seq"])
     if scan:
         first = cols[0]
-        cols = [UnaryExpression(first, operator=custom_op("+"), type_=first.type), *cols[1:]]
+        cols = [HideIndex(first), *cols[1:]]
     if descending:
         cols = [c.desc() for c in cols]
     return [*cols, Problem.id.desc() if descending else Problem.id]
