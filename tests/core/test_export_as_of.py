@@ -25,8 +25,8 @@ def _texts(path: Path, sheet: str | None = None) -> list[str]:
     return [str(c.value) for row in ws.iter_rows() for c in row if c.value is not None]
 
 
-def test_an_export_dated_in_the_past_shows_the_ledger_of_that_day(ledger: Ledger,
-                                                                   tmp_path: Path) -> None:
+def _two_problems(ledger: Ledger) -> None:
+    """One problem entered in May and finished in October, one entered in October."""
     with clock.fixed_today(dt.date(2026, 5, 1)):
         early = problems.create_problem(ledger, ProblemInput(
             "食堂留样不规范", lead_unit="县教体局",
@@ -36,6 +36,11 @@ def test_an_export_dated_in_the_past_shows_the_ledger_of_that_day(ledger: Ledger
             "校舍维修滞后", lead_unit="县财政局",
             measures=(MeasureInput("拨付维修资金", deadline_text="2027-06-30"),)))
         measures.set_measure_status(ledger, early.measures[0].id, Status.DONE)
+
+
+def test_an_export_dated_in_the_past_shows_the_ledger_of_that_day(ledger: Ledger,
+                                                                   tmp_path: Path) -> None:
+    _two_problems(ledger)
     path = tmp_path / "九月.xlsx"
     export_ledger(ledger, path, options=ExportOptions(report_date=DAY, stats=True, by_unit=True))
     texts = _texts(path)
@@ -58,15 +63,7 @@ def test_export_since_compares_the_two_dates_on_the_stats_sheet(ledger: Ledger,
                                                                   tmp_path: Path) -> None:
     from tracker.cli.main import main
 
-    with clock.fixed_today(dt.date(2026, 5, 1)):
-        early = problems.create_problem(ledger, ProblemInput(
-            "食堂留样不规范", lead_unit="县教体局",
-            measures=(MeasureInput("开展食品安全检查", deadline_text="2026-12-31"),)))
-    with clock.fixed_today(dt.date(2026, 10, 8)):
-        problems.create_problem(ledger, ProblemInput(
-            "校舍维修滞后", lead_unit="县财政局",
-            measures=(MeasureInput("拨付维修资金", deadline_text="2027-06-30"),)))
-        measures.set_measure_status(ledger, early.measures[0].id, Status.DONE)
+    _two_problems(ledger)
     path = tmp_path / "调度.xlsx"
     code = main(["--db", str(ledger.path), "export", str(path), "--since", "2026-09-01"])
     assert code == 0
