@@ -212,11 +212,11 @@ def export_ledger(
             done += len(sheet.selection)
         if options.stats:
             summary = ledger_summary(ledger, flt, day)
-            writer = StatsSheetWriter(wb, options, styles)
-            writer.write(title, summary, sentence(summary), counts)
+            stats = StatsSheetWriter(wb, options, styles)
+            stats.write(title, summary, sentence(summary), counts)
             if options.since is not None:
                 before = sentence(ledger_summary(ledger, flt, options.since))
-                writer.write_period(period_changes(ledger, flt, options.since, day),
+                stats.write_period(period_changes(ledger, flt, options.since, day),
                                     before, sentence(summary))
         _write_marker(wb, ledger, ledger_id, mark)
         styles.discard_scratch(wb)

@@ -155,7 +155,8 @@ class PageFlow:
         heights = grow(own, shared)
         total, left, fresh = sum(heights), self.room - self.used, self.room - self.repeated
         if total <= left or self.used <= self.repeated:
-            return False, self._flow(total), heights
+            self._flow(total)
+            return False, None, heights
         full = self.used >= PAGE_FILL * self.room
         split = None if full and total <= fresh else self._split(own, shared, left)
         if split is not None:
@@ -166,7 +167,8 @@ class PageFlow:
         if total <= fresh:
             self.used = self.repeated + total
             return True, None, heights
-        return False, self._flow(total), heights
+        self._flow(total)
+        return False, None, heights
 
     def _flow(self, total: float) -> None:
         self.used += total

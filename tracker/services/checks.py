@@ -17,7 +17,6 @@ from typing import Any
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, aliased
-from sqlalchemy.sql import Select
 
 from tracker.db.engine import Ledger
 from tracker.db.orm import Measure, Problem, Unit
@@ -76,7 +75,7 @@ def _day(value: Any) -> dt.date | None:
     return value
 
 
-def _rows(session: Session, stmt: Select[Any]) -> Iterator[Sequence[Any]]:
+def _rows(session: Session, stmt: Any) -> Iterator[Sequence[Any]]:
     """The statement's rows as the driver's tuples, fetched in chunks."""
     conn = session.connection()
     sql = str(stmt.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))

@@ -28,7 +28,7 @@ def closeout_settings(ledger: Ledger) -> CloseoutSettings:
         raw = get_setting(ledger, key, "")
         if raw:
             try:
-                out = replace(out, **{attr: parse_value(key, raw)})
+                out = replace(out, **{attr: parse_value(key, raw)})  # type: ignore[arg-type]
             except ValidationError:
                 pass  # a hand-edited bad value: the default is the safe answer
     return out

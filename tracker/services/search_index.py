@@ -5,9 +5,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, bindparam, select, true
+from sqlalchemy import ColumnElement, Table, bindparam, select, true, update
 from sqlalchemy.orm import Session, aliased
 
 from tracker.db.orm import Measure, Problem, Unit
@@ -55,8 +55,8 @@ def rebuild_search_texts(session: Session, where: ColumnElement[bool]) -> int:
              for pid, stored, expected in expected_search_texts(session, where)
              if stored != expected]
     if stale:
-        table = Problem.__table__
-        session.execute(table.update().where(table.c.id == bindparam("pid"))
+        table = cast(Table, Problem.__table__)
+        session.execute(update(table).where(table.c.id == bindparam("pid"))
                         .values(search_text=bindparam("text")), stale)
     return len(stale)
 

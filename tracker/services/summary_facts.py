@@ -54,7 +54,7 @@ def summary_facts(ledger: Ledger, flt: ProblemFilter, day: dt.date) -> SummaryFa
         return SummaryFacts(tuple(counted.items()), sum(len(p.measures) for p in rows), extended)
     with ledger.read() as s:
         where = filter_clause(s, flt)
-        rows = s.execute(
+        grouped = s.execute(
             select(Problem.status, Problem.deadline, Problem.open_deadline, func.count())
             .where(where).group_by(Problem.status, Problem.deadline, Problem.open_deadline)
         ).all()
@@ -68,7 +68,7 @@ def summary_facts(ledger: Ledger, flt: ProblemFilter, day: dt.date) -> SummaryFa
             .where(Measure.problem_id.in_(select(Problem.id).where(where)), Extension.on <= day)
         ) or 0
     return SummaryFacts(
-        tuple((ProblemFacts(_STATUSES[r[0]], r[1], r[2]), r[3]) for r in rows), n_measures,
+        tuple((ProblemFacts(_STATUSES[r[0]], r[1], r[2]), r[3]) for r in grouped), n_measures,
         extended)
 
 
@@ -99,10 +99,10 @@ def unit_facts(ledger: Ledger, flt: ProblemFilter, day: dt.date) -> UnitFacts:
         facts = {r[0]: ProblemFacts(_STATUSES[r[1]], r[2], r[3]) for r in s.execute(
             select(Problem.id, Problem.status, Problem.deadline, Problem.open_deadline)
             .where(where))}
-        links = s.execute(
+        pairs = s.execute(
             select(Problem.id, Unit.name).join(Unit, Problem.lead_unit_id == Unit.id).where(where)
             .union(select(Measure.problem_id, Unit.name).join(Unit, Measure.lead_unit_id == Unit.id)
                    .where(Measure.problem_id.in_(select(Problem.id).where(where))))
         ).all()
-    return UnitFacts(facts, tuple((int(pid), str(name)) for pid, name in links),
+    return UnitFacts(facts, tuple((int(pid), str(name)) for pid, name in pairs),
                      _extended(ledger, list(facts), day))
