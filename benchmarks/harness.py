@@ -78,8 +78,13 @@ def wall(cmd: list[str], env: dict[str, str] | None = None, timeout: float = 900
     return took
 
 
+# Peak memory of the measuring process itself: VmHWM on Linux, because ru_maxrss survives exec
+# and would report the (large) benchmark process that started it.
 MAXRSS_SNIPPET = (
-    "import resource, sys; "
+    "import resource, sys, os; "
+    "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM:')] "
+    "if os.path.exists('/proc/self/status') else []; "
     "rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss; "
-    "rss_mb = rss / (1024 * 1024) if sys.platform == 'darwin' else rss / 1024"
+    "rss_mb = int(hwm[0].split()[1]) / 1024 if hwm else "
+    "(rss / (1024 * 1024) if sys.platform == 'darwin' else rss / 1024)"
 )

@@ -36,8 +36,16 @@ def _t0() -> float:
 
 
 def _maxrss_mb() -> float:
+    """This process's peak memory (VmHWM: ru_maxrss would carry the parent's over exec)."""
     import resource
 
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
