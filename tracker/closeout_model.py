@@ -9,6 +9,13 @@ from dataclasses import dataclass
 EVIDENCE_LIMIT_MB = 200  # default per-file limit; a ledger setting may change it
 
 
+def size_words(n: int) -> str:
+    """A file's size as a clerk reads it: 3 字节 / 12 KB / 1.5 MB."""
+    if n < 1024:
+        return f"{n} 字节"
+    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n // 1024} KB"
+
+
 @dataclass(frozen=True)
 class EvidenceRow:
     """佐证材料: one attached file (its bytes stay in the ledger until asked for)."""

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from tracker.cli.common import add_filter_args, filter_from, ledger_from, parse_day, print_table
 from tracker.cli.parser import INT, Subcommands
-from tracker.closeout_model import EvidenceRow
+from tracker.closeout_model import EvidenceRow, size_words
 from tracker.services import cycle, evidence
 from tracker.services.closeout_settings import KEYS, closeout_settings, set_closeout_setting
 from tracker.services.queries import get_problem
@@ -94,15 +94,9 @@ def register(sub: Subcommands) -> None:
     p.set_defaults(func=cmd_config)
 
 
-def _size(n: int) -> str:
-    if n < 1024:
-        return f"{n} 字节"
-    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n // 1024} KB"
-
-
 def _print_evidence(rows: list[EvidenceRow]) -> None:
     print_table(["编号", "文件名", "大小", "上传日期", "措施", "说明"],
-                [[str(r.id), r.name, _size(r.size), r.added_on.isoformat(),
+                [[str(r.id), r.name, size_words(r.size), r.added_on.isoformat(),
                   str(r.measure_id or ""), r.note] for r in rows], [5, 30, 9, 10, 5, 20])
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
 
-from tracker.closeout_model import EvidenceRow
+from tracker.closeout_model import EvidenceRow, size_words
 
 
 class EvidenceColumn(IntEnum):
@@ -22,13 +22,6 @@ class EvidenceColumn(IntEnum):
 HEADERS = {EvidenceColumn.NAME: "文件名", EvidenceColumn.SIZE: "大小",
            EvidenceColumn.ADDED: "上传日期", EvidenceColumn.NOTE: "说明"}
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
-
-
-def size_words(n: int) -> str:
-    """3 字节 / 12 KB / 1.5 MB."""
-    if n < 1024:
-        return f"{n} 字节"
-    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n // 1024} KB"
 
 
 class EvidenceModel(QAbstractTableModel):
