@@ -185,6 +185,8 @@ class MeasureRow:
     # Set once the deadline was extended (延期): the first deadline, as written.
     original_deadline: dt.date | None = None
     original_deadline_text: str = ""
+    # 完成进度 (0–100) when one was stated; None otherwise.
+    percent: int | None = None
 
     @property
     def extended(self) -> bool:

@@ -50,7 +50,7 @@ def test_list_json_has_the_documented_keys(demo_db: Path) -> None:
     assert closed and all(p["verifier"] and p["closed_on"] for p in closed)
     assert all(p["created_on"] <= (p["closed_on"] or p["created_on"]) for p in data)
     assert set(data[0]["measures"][0]) == {"id", "text", "lead_unit", "co_units", "owner",
-                                           "deadline", "deadline_text", "status", "done_on",
+                                           "deadline", "deadline_text", "status", "percent", "done_on",
                                            "original_deadline", "extensions"}
 
 

@@ -112,7 +112,7 @@ def _measure_json(m: MeasureRow, extras: JsonExtras) -> dict[str, object]:
     return {
         "id": m.id, "text": m.text, "lead_unit": m.lead_unit, "co_units": m.co_units,
         "owner": m.owner, "deadline": m.deadline.isoformat() if m.deadline else None,
-        "deadline_text": m.deadline_text, "status": m.status.value,
+        "deadline_text": m.deadline_text, "status": m.status.value, "percent": m.percent,
         "done_on": m.done_on.isoformat() if m.done_on else None,
         "original_deadline": (m.original_deadline_text or _iso(m.original_deadline))
         if m.extended else None,

@@ -159,6 +159,8 @@ class Measure(Base):
     deadline_kind: Mapped[str] = mapped_column(String(10), default="none")
     status: Mapped[str] = mapped_column(String(20), default="not_started")
     done_on: Mapped[dt.date | None] = mapped_column(Date)
+    # 完成进度 as stated (0–100); None when nobody stated one.
+    percent: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, onupdate=_now)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)

@@ -285,7 +285,8 @@ def _measures_for(
             notes[n[1]].append(ProgressNoteRow(n[0], n[1], _day(n[2]), n[3]))  # type: ignore[arg-type]
     mq = (select(Measure.id, Measure.problem_id, Measure.position, Measure.text, MeasureUnit.name,
                  Measure.co_units, Measure.owner, _raw(Measure.deadline), Measure.deadline_text,
-                 Measure.deadline_kind, Measure.status, _raw(Measure.done_on), Measure.version)
+                 Measure.deadline_kind, Measure.status, _raw(Measure.done_on), Measure.version,
+                 Measure.percent)
           .outerjoin(MeasureUnit, Measure.lead_unit_id == MeasureUnit.id)
           .where(where).order_by(Measure.problem_id, Measure.position, Measure.id))
     # The first extension of a measure holds its original deadline (延期 keeps it on record).
@@ -307,6 +308,7 @@ def _measures_for(
             notes=tuple(notes.get(m[0], ())),
             original_deadline=original.get(m[0], (None, ""))[0],
             original_deadline_text=original.get(m[0], (None, ""))[1],
+            percent=m[13],
         ))
     return {k: tuple(v) for k, v in out.items()}
 
