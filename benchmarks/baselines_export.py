@@ -188,11 +188,12 @@ def timed(fn: Any, *args: Any) -> float:
     return time.process_time() - start
 
 
-def compare(ledger_path: str | Path, workdir: str | Path, repeat: int = 3
+def compare(ledger_path: str | Path, workdir: str | Path, repeat: int = 3, slow: bool = True
             ) -> dict[str, float]:
     """Export a ledger (ledger sheet only), then write the same sheet with each baseline.
     The export and the two fast baselines run ``repeat`` times, interleaved, best kept; the
-    two slow ones (several times slower, no doubt about the ratio) run once."""
+    two slow ones (several times slower, no doubt about the ratio) run once, unless ``slow``
+    is False (at 100,000 problems the ordinary workbook needs gigabytes)."""
     from tracker.db.engine import open_ledger
     from tracker.excel.export import export_ledger
     from tracker.excel.export_options import ExportOptions
@@ -214,8 +215,9 @@ def compare(ledger_path: str | Path, workdir: str | Path, repeat: int = 3
                 best[key] = min(best.get(key, seconds), seconds)
     finally:
         ledger.close()
-    best["normal_s"] = timed(write_normal, grid, base)
-    best["write_only_s"] = timed(write_write_only, grid, base)
+    if slow:
+        best["normal_s"] = timed(write_normal, grid, base)
+        best["write_only_s"] = timed(write_write_only, grid, base)
     base.unlink()
     return {"rows": float(len(grid.rows)), "cells": float(grid.cells),
             "merges": float(len(grid.merges)), **best}

@@ -46,6 +46,18 @@ JSON_BASE = (
     "json.dump(rows, sys.stdout, ensure_ascii=False)\n")
 
 
+# summary --by-unit's work, naively: each problem's lead units (its own and its measures'),
+# counted per unit by status and overdue in one GROUP BY, printed.
+BY_UNIT_TARGET_S = 1.0
+BY_UNIT_BASE = (
+    "import sqlite3, sys\nc = sqlite3.connect(sys.argv[1])\n"
+    "rows = c.execute(\"SELECT u.name, p.status, p.open_deadline < date('now'), "
+    "count(DISTINCT p.id) FROM (SELECT id AS pid, lead_unit_id AS uid FROM problem UNION "
+    "SELECT problem_id, lead_unit_id FROM measure) l JOIN unit u ON u.id = l.uid "
+    "JOIN problem p ON p.id = l.pid GROUP BY 1, 2, 3\").fetchall()\n"
+    "print('\\n'.join(' '.join(map(str, r)) for r in rows))\n")
+
+
 def timed(cmd: list[str]) -> tuple[float, float]:
     """Wall seconds and the peak RSS (MB) of this one process, output discarded. The peak
     comes from GNU time: a child forked straight from this (large) process would report this
@@ -67,8 +79,17 @@ def best(cmd: list[str], repeat: int) -> tuple[float, float]:
     return min(r[0] for r in runs), max(r[1] for r in runs)
 
 
+def by_unit(path: Path, n: int, repeat: int = 3) -> Result:
+    """`rectify summary --by-unit` beside a bare sqlite3 process doing the per-unit counting."""
+    db = str(path)
+    ours, _ = best([*RECTIFY, "--db", db, "summary", "--by-unit"], repeat)
+    base, _ = best([sys.executable, "-c", BY_UNIT_BASE, db], repeat)
+    return Result("rectify summary --by-unit", f"{n:,}", ours, base, "s",
+                  f"≤ {BY_UNIT_TARGET_S:g} s", ours <= BY_UNIT_TARGET_S)
+
+
 def check_and_json(path: Path, n: int, repeat: int = 2) -> list[Result]:
-    """The two commands at this size, beside their baselines (interleaved)."""
+    """check, list --json (and summary --by-unit) at this size, beside their baselines."""
     db = str(path)
     check, _ = best([*RECTIFY, "--db", db, "check"], repeat)
     check_base, _ = best([sys.executable, "-c", CHECK_BASE, db], repeat)
@@ -81,4 +102,5 @@ def check_and_json(path: Path, n: int, repeat: int = 2) -> list[Result]:
                f"≤ {JSON_TARGET_S:g} s", js <= JSON_TARGET_S),
         Result("rectify list --json 的峰值内存", f"{n:,}", js_mb, js_base_mb, "MB",
                "随规模持平（流式）", None),
+        by_unit(path, n),
     ]

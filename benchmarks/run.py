@@ -4,6 +4,7 @@ of the Benchmarks issue beside its baseline in the same run; write docs/benchmar
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import os
 import platform
@@ -12,13 +13,19 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks import bench_check, bench_core, bench_excel, bench_window
+from benchmarks import bench_check, bench_core, bench_excel, bench_server, bench_window
 from benchmarks.harness import ROOT, Result
 
 SECTIONS: list[tuple[str, Callable[[Path, int, bool], list[Result]]]] = []
 EXCEL_SIZE = 10_000
 KEEP_MARKER = "<!-- 以下为人工分析：重新运行 benchmarks.run 时保留 -->"
 SIZES: list[int] = []  # the sizes of this run, set by main()
+SERVER_HEADING = "## PostgreSQL（服务器台账）"
+
+
+def default_stores() -> list[str]:
+    """Both stores when a PostgreSQL server binary is installed here, else SQLite only."""
+    return ["sqlite", "postgresql"] if bench_server.available() else ["sqlite"]
 
 
 def section(name: str) -> Callable[[Callable[[Path, int, bool], list[Result]]],
@@ -56,11 +63,31 @@ def _excel(path: Path, n: int, largest: bool) -> list[Result]:
     # Export and import are judged at 10,000 (the issue's scale): at the size nearest to it
     # in this run, so a small run (--sizes 200) exercises the same code.
     out: list[Result] = []
-    if n == EXCEL_SIZE or (EXCEL_SIZE not in SIZES and n == min(SIZES)):
+    if _excel_size(n):
         out += bench_excel.export_time(path, n)
         out += bench_excel.import_time(n)
     if largest:
         out += bench_excel.export_memory(path, n)
+    return out
+
+
+def _excel_size(n: int) -> bool:
+    """Whether export and import are judged at this size of the run."""
+    return n == EXCEL_SIZE or (EXCEL_SIZE not in SIZES and n == min(SIZES))
+
+
+def _server(store: bench_server.ServerStore, path: Path, n: int, largest: bool,
+            sqlite_demo: float | None) -> list[Result]:
+    """Every server figure at this size, on a copy of the SQLite ledger at ``path``."""
+    url, out = bench_server.build(store, path, n, sqlite_demo)
+    out += bench_server.cli(url, n)
+    if n >= 10_000 or largest:
+        out += bench_server.check_and_json(url, n)
+    if largest:
+        out += bench_server.search_and_sort(url, n)
+    out += bench_server.window(url, n, largest)
+    if _excel_size(n):
+        out += bench_server.export(url, path, n)
     return out
 
 
@@ -113,23 +140,47 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"),
                    help="where to write the Markdown table ('-' prints it only)")
     p.add_argument("--workdir", help="folder for the generated ledgers (default: a temp folder)")
+    p.add_argument("--stores", default=",".join(default_stores()),
+                   help="stores to measure, comma-separated: sqlite, postgresql (default: both "
+                        "when a PostgreSQL server binary is installed, else sqlite)")
     args = p.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    stores = [s.strip() for s in args.stores.split(",") if s.strip()]
+    if not stores or set(stores) - {"sqlite", "postgresql"}:
+        p.error("--stores takes sqlite, postgresql or both")
+    if "postgresql" in stores and not bench_server.available():
+        p.error("no PostgreSQL server binary (initdb, pg_ctl) is installed: use --stores sqlite")
     SIZES[:] = sizes
     started = dt.datetime.now()
     header = machine()
     results: list[Result] = []
-    with tempfile.TemporaryDirectory() as tmp:
+    server: list[Result] = []
+    with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
+        store = (stack.enter_context(bench_server.ServerStore()) if "postgresql" in stores
+                 else None)
         work = Path(args.workdir or tmp)
         work.mkdir(parents=True, exist_ok=True)
         for n in sizes:
             path = work / f"ledger-{n}.sqlite"
-            results.append(bench_core.build(path, n))
-            for name, fn in SECTIONS:
-                print(f"[{n:,}] {name} …", file=sys.stderr, flush=True)
-                results += fn(path, n, n == max(sizes))
+            built = bench_core.build(path, n)  # the server ledger is copied from this file
+            if "sqlite" in stores:
+                results.append(built)
+                for name, fn in SECTIONS:
+                    print(f"[{n:,}] {name} …", file=sys.stderr, flush=True)
+                    results += fn(path, n, n == max(sizes))
+            if store is not None:
+                print(f"[{n:,}] postgresql …", file=sys.stderr, flush=True)
+                server += _server(store, path, n, n == max(sizes), built.ours)
+    command = f"python -m benchmarks.run --sizes {args.sizes} --stores {','.join(stores)}"
     text = (f"# 性能测量\n\n日期：{started:%Y-%m-%d %H:%M}；机器：{header}\n\n"
-            f"命令：`python -m benchmarks.run --sizes {args.sizes}`\n\n{table(results)}\n")
+            f"命令：`{command}`\n\n")
+    if results:
+        text += f"{table(results)}\n"
+    if server:
+        text += (f"\n{SERVER_HEADING}\n\n本机 PostgreSQL 服务器（临时集群，默认的持久化设置），台账从同一规模的"
+                 "台账文件复制而来；基线是裸 psycopg 做同样的查询（复制和导出：同一命令用台账文件）。\n\n"
+                 f"{table(server)}\n")
+    results += server
     if args.out == "-":
         print(text)
     else:

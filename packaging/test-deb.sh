@@ -6,6 +6,10 @@
 #   packaging/test-deb.sh                 # build into $OUT (default /tmp/rectify-deb-test)
 #   packaging/test-deb.sh path/to/x.deb   # test a .deb built before
 #
+# The package it builds is gzip-compressed (DEB_COMPRESSION=xz for the release's compression):
+# the layout and the files are the same, and xz costs minutes of CPU here for a file that is
+# unpacked once and deleted. Any failed step ends the script with a non-zero status.
+#
 # Needs: dpkg-deb, xvfb-run, xwininfo (x11-utils), import (imagemagick), and the project's
 # virtualenv Python (PYTHON, default .venv/bin/python) to build and to write a .docx report.
 set -eu
@@ -16,15 +20,17 @@ PYTHON=${PYTHON:-$REPO/.venv/bin/python}
 OUT=${OUT:-/tmp/rectify-deb-test}
 APPID=org.rectify.tracker
 
-fail() { echo "FAIL: $*" >&2; exit 1; }
-step() { echo "== $*"; }
+T0=$(date +%s)
+fail() { echo "FAIL: $* (after $(( $(date +%s) - T0 )) s)" >&2; exit 1; }
+step() { echo "== $* (at $(( $(date +%s) - T0 )) s)"; }
 
 mkdir -p "$OUT"
 if [ $# -ge 1 ]; then
     DEB=$1
 else
     step "build"
-    "$PYTHON" "$REPO/packaging/build.py" --dist "$OUT/dist" --deb
+    "$PYTHON" "$REPO/packaging/build.py" --dist "$OUT/dist" --deb \
+        --compression "${DEB_COMPRESSION:-gzip}"
     DEB=$(ls "$OUT"/dist/"$APPID"_*.deb | tail -n 1)
 fi
 [ -f "$DEB" ] || fail "no .deb at $DEB"
@@ -102,30 +108,38 @@ cat > "$WORK/window.sh" <<EOF
 #!/bin/sh
 # Started by xvfb-run: the window on the sample ledger, then on an empty ledger (its question
 # box shows Qt's standard buttons, which must be Chinese), then with a newer version announced.
+# Each step waits for its window by title (no fixed sleeps: as quick as the machine allows,
+# and a box that never comes fails the test instead of leaving a screenshot without it).
 export QT_QPA_PLATFORM=xcb
+# wait_for TITLE PID: until a window whose title starts with TITLE is mapped (at most 60 s).
+wait_for() {
+    i=0
+    while ! xwininfo -root -tree 2>/dev/null | grep -q "\"\$1"; do
+        i=\$((i + 1)); [ \$i -lt 600 ] || { echo "no window \$1 after 60 s"; cat "$WORK/window.log"; exit 1; }
+        kill -0 \$2 2>/dev/null || { echo "window process died"; cat "$WORK/window.log"; exit 1; }
+        sleep 0.1
+    done
+}
 start=\$(date +%s.%N)
 "$APP" --db "$RECTIFY_DB" > "$WORK/window.log" 2>&1 &
 pid=\$!
-i=0
-while ! xwininfo -root -tree 2>/dev/null | grep -q '"整改台账'; do
-    i=\$((i + 1)); [ \$i -lt 300 ] || { echo "no window after 30 s"; cat "$WORK/window.log"; exit 1; }
-    kill -0 \$pid 2>/dev/null || { echo "window process died"; cat "$WORK/window.log"; exit 1; }
-    sleep 0.1
-done
+wait_for 整改台账 \$pid
 echo "window mapped after \$(echo "\$(date +%s.%N) - \$start" | bc) s"
-sleep 4
+sleep 3  # the table's rows and the side panel's counts arrive in the background
 import -window root "$SHOTS/window.png"
 kill -0 \$pid || { echo "window process died"; exit 1; }
 kill \$pid; wait \$pid 2>/dev/null || true
 "$APP" --db "$WORK/空 台账.sqlite" >> "$WORK/window.log" 2>&1 &
 pid=\$!
-sleep 8
+wait_for 空台账 \$pid
+sleep 1  # painted
 import -window root "$SHOTS/empty-ledger-question.png"
 kill \$pid; wait \$pid 2>/dev/null || true
 # IT's update location holds a newer package: the window says so (and downloads nothing).
 RECTIFY_UPDATE_CONFIG="$WORK/update.ini" "$APP" --db "$RECTIFY_DB" >> "$WORK/window.log" 2>&1 &
 pid=\$!
-sleep 10
+wait_for 有新版本 \$pid
+sleep 1
 import -window root "$SHOTS/update-notice.png"
 kill \$pid; wait \$pid 2>/dev/null || true
 EOF
@@ -138,4 +152,4 @@ for shot in window empty-ledger-question update-notice; do
     [ -s "$SHOTS/$shot.png" ] || fail "no screenshot $shot"
 done
 echo "screenshots: $SHOTS"
-echo "OK"
+echo "OK: packaged smoke test passed in $(( $(date +%s) - T0 )) s"

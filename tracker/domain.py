@@ -282,6 +282,8 @@ class MeasureInput:
     # Set when the caller already resolved the deadline (an Excel date cell); else parsed.
     deadline: dt.date | None = None
     deadline_kind: DeadlineKind | None = None
+    # 完成进度 (0–100); None: nobody stated one (not the same as 0 %).
+    percent: int | None = None
 
 
 @dataclass(frozen=True)

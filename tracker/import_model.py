@@ -32,9 +32,11 @@ class PlannedMeasure:
     row: int
     data: MeasureInput
     notes: tuple[NoteLine, ...] = ()
-    # 完成进度 read from the row (0-100). No column stores it yet: it also comes in as the
-    # progress note "完成进度60%", and 100 % as the status 已完成.
-    percent: int | None = None
+
+    @property
+    def percent(self) -> int | None:
+        """完成进度 read from the row (0-100), stored on the measure (100 % also means 已完成)."""
+        return self.data.percent
 
 
 @dataclass(frozen=True)

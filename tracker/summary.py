@@ -62,6 +62,9 @@ class UnitCounts:
     overdue: int
     ongoing: int
     extended: int = 0
+    # 配合: problems the unit only co-operates on (a co-unit, leading none of it). They are not
+    # in ``total``, so no problem is counted twice when the table is added up.
+    cooperating: int = 0
 
     @property
     def rate(self) -> float:
@@ -169,19 +172,29 @@ def ledger_summary(
 def unit_counts(
     ledger: Ledger, flt: ProblemFilter = ProblemFilter(), as_of: dt.date | None = None
 ) -> list[UnitCounts]:
-    """Per lead unit (of the problem or of any of its measures), the same counts as a table."""
+    """Per lead unit (of the problem or of any of its measures), the same counts as a table;
+    配合 counts the problems a unit is only a co-unit of, so a unit that only co-operates is
+    listed too."""
     day = as_of or clock.today()
     found = unit_facts(ledger, flt, day)
     per_unit: dict[str, Counter[str]] = defaultdict(Counter)
+    parts: dict[ProblemFacts, str] = {}  # classify once per distinct facts, not per link
     for pid, unit in found.links:
-        part, _ = classify(found.facts[pid], day)
+        f = found.facts[pid]
+        part = parts.get(f)
+        if part is None:
+            part = parts[f] = classify(f, day)[0]
         c = per_unit[unit]
         c["total"] += 1
         c[part] += 1
         c["extended"] += found.extended.get(pid, 0)
+    leads = set(found.links)
+    for pid, unit in found.co_links:
+        if pid in found.facts and (pid, unit) not in leads:
+            per_unit[unit]["cooperating"] += 1
     out = [
         UnitCounts(unit, c["total"], c["completed"], c["total"] - c["completed"], c["overdue"],
-                   c["ongoing"], c["extended"])
+                   c["ongoing"], c["extended"], c["cooperating"])
         for unit, c in per_unit.items()
     ]
     return sorted(out, key=lambda u: (-u.overdue, -u.total, u.unit))

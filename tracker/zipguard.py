@@ -1,6 +1,7 @@
-"""One guard for the zip containers the importers open (.xlsx ledgers, .docx reports): refuse
-zip bombs, too many members, lying or huge sizes, path tricks, encrypted members, non-zips and
-XML entity bombs before openpyxl or python-docx sees the file.
+"""One guard for the zip containers the importers open (.xlsx ledgers, .docx reports, a unit's
+returned evidence package): refuse zip bombs, too many members, lying or huge sizes, path
+tricks, links, encrypted members, non-zips and XML entity bombs before openpyxl, python-docx
+or the package reader sees the file.
 
 XML entity bombs, and why a DTD in any part is refused here although both libraries are safe:
 - openpyxl parses through defusedxml when it is installed (it is a dependency), which refuses
@@ -56,6 +57,9 @@ class Kind:
     resave: str  # what the clerk can do about a refused file
     max_member_bytes: int  # any one part, as the zip directory states
     max_total_bytes: int  # all parts together
+    max_members: int = MAX_MEMBERS
+    office: bool = True  # an Office file: its XML parts are parsed, so a DTD is refused
+    noun: str = "部件"  # what its members are called in a message
 
 
 KINDS: dict[str, Kind] = {
@@ -64,7 +68,13 @@ KINDS: dict[str, Kind] = {
                  max_member_bytes=600 * MB, max_total_bytes=600 * MB),
     "docx": Kind("Word 文档（.docx）", "请在 Word 或 WPS 中另存为 .docx 后再导入。",
                  max_member_bytes=60 * MB, max_total_bytes=300 * MB),
+    # A unit's zip: the ledger plus its evidence files (photos, scans, PDFs), one folder per
+    # problem. Nothing in it is parsed as XML here; its .xlsx is checked as "xlsx" on its own.
+    "package": Kind("材料包（.zip）", "请检查压缩包中的文件，重新压缩后再导入。",
+                    max_member_bytes=2048 * MB, max_total_bytes=4096 * MB,
+                    max_members=20_000, office=False, noun="文件"),
 }
+_S_IFMT, _S_IFLNK = 0o170000, 0o120000  # the Unix file type in the high half of external_attr
 
 
 class ContainerRejected(ImportRejected):
@@ -80,7 +90,7 @@ class _Root(Exception):
 
 
 def check_container(path: Path, kind: str) -> list[str]:
-    """Refuse a hostile or broken .xlsx/.docx zip; return its member names for format checks."""
+    """Refuse a hostile or broken .xlsx/.docx/package zip; return its member names."""
     spec = KINDS[kind]
     name = path.name or str(path)
     try:
@@ -93,15 +103,16 @@ def check_container(path: Path, kind: str) -> list[str]:
                 hint = "，内容像网页或 XML" if text_like else ""
                 raise ContainerRejected(f"“{name}”不是 {spec.label}文件{hint}。{spec.resave}")
             entries, directory = _declared_directory(fh)
+            size = fh.tell()  # _declared_directory read up to the end of the file
         # Checked before zipfile reads the directory: a million tiny entries cost gigabytes there.
-        _check_count(name, entries)
-        if directory > MAX_DIRECTORY_BYTES:
+        _check_count(name, spec, entries)
+        if directory > spec.max_members * 512:
             raise ContainerRejected(f"“{name}”的压缩包目录有 {directory // 1024} KB，超过上限，{_HOSTILE}")
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
-            _check_count(name, len(infos))  # zipfile walks the directory by bytes, not by count
-            _check_members(name, spec, infos)
-            for info in _xml_parts(name, zf, infos):
+            _check_count(name, spec, len(infos))  # zipfile walks the directory by bytes
+            _check_members(name, spec, infos, size)
+            for info in _xml_parts(name, zf, infos) if spec.office else ():
                 _refuse_dtd(name, zf, info)
             return [i.filename for i in infos]
     except ContainerRejected:
@@ -114,10 +125,11 @@ def check_container(path: Path, kind: str) -> list[str]:
         raise ContainerRejected(f"“{name}”已损坏，无法作为 {spec.label}打开。{spec.resave}") from exc
 
 
-def _check_count(name: str, members: int) -> None:
-    """Refuse more members than any real Office file has."""
-    if members > MAX_MEMBERS:
-        raise ContainerRejected(f"“{name}”包含 {members} 个部件，超过上限 {MAX_MEMBERS} 个，{_HOSTILE}")
+def _check_count(name: str, spec: Kind, members: int) -> None:
+    """Refuse more members than any real file of the kind has."""
+    if members > spec.max_members:
+        raise ContainerRejected(f"“{name}”包含 {members} 个{spec.noun}，超过上限 "
+                                f"{spec.max_members} 个，{_HOSTILE}")
 
 
 def _declared_directory(fh: BinaryIO) -> tuple[int, int]:
@@ -147,27 +159,56 @@ def _declared_directory(fh: BinaryIO) -> tuple[int, int]:
     return entries, directory
 
 
-def _part(info: zipfile.ZipInfo) -> str:
+def member_name(info: zipfile.ZipInfo) -> str:
+    """A member's name as its writer meant it. Without the UTF-8 flag zipfile reads the bytes
+    as CP437, but Windows' own "send to compressed folder" writes GBK on Chinese systems and
+    macOS writes UTF-8 without the flag: the bytes are tried as UTF-8, then GBK."""
+    if info.flag_bits & 0x800:
+        return info.filename
+    try:
+        raw = info.filename.encode("cp437")
+    except UnicodeEncodeError:
+        return info.filename
+    for encoding in ("utf-8", "gbk"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return info.filename
+
+
+def _part(info: zipfile.ZipInfo, decode: bool = False) -> str:
     """A member's name fit for a message: no control characters, not endless."""
-    shown = "".join(c if c.isprintable() else "?" for c in info.filename)
+    raw = member_name(info) if decode else info.filename
+    shown = "".join(c if c.isprintable() else "?" for c in raw)
     return shown if len(shown) <= 80 else shown[:80] + "…"
 
 
-def _check_members(name: str, spec: Kind, infos: list[zipfile.ZipInfo]) -> None:
+def is_link(info: zipfile.ZipInfo) -> bool:
+    """True for a member stored as a symbolic link (Unix file type in the external attributes)."""
+    return (info.external_attr >> 16) & _S_IFMT == _S_IFLNK
+
+
+def _check_members(name: str, spec: Kind, infos: list[zipfile.ZipInfo], size: int) -> None:
     """Refuse by what the zip directory states, before anything is inflated."""
     seen: set[str] = set()
     total = 0
     for info in infos:
-        part = _part(info)
+        # A package's names are shown and cut into folders as their writer meant them; an
+        # Office part's name is ASCII and read by its library as zipfile gives it.
+        filename = member_name(info) if not spec.office else info.filename
+        part = _part(info, decode=not spec.office)
         # Nothing is extracted to disk, but such names only come from crafted files, and
         # readers disagree on which of two same-named parts they take.
-        segments = info.filename.replace("\\", "/").split("/")
-        if (info.filename.startswith(("/", "\\")) or _DRIVE.match(info.filename)
-                or ".." in segments or "\0" in info.filename):
-            raise ContainerRejected(f"“{name}”中的部件名“{part}”指向文件以外的位置，{_HOSTILE}")
-        key = info.filename.replace("\\", "/").casefold()  # OPC part names ignore case
+        segments = filename.replace("\\", "/").split("/")
+        if (filename.startswith(("/", "\\")) or _DRIVE.match(filename)
+                or ".." in segments or "\0" in filename):
+            raise ContainerRejected(f"“{name}”中的{spec.noun}名“{part}”指向文件以外的位置，{_HOSTILE}")
+        if is_link(info):
+            raise ContainerRejected(f"“{name}”中的“{part}”是一个链接（符号链接），不是普通文件，{_HOSTILE}")
+        key = filename.replace("\\", "/").casefold()  # OPC part names ignore case; so does Windows
         if key in seen:
-            raise ContainerRejected(f"“{name}”中有重复的部件“{part}”，{_HOSTILE}")
+            raise ContainerRejected(f"“{name}”中有重复的{spec.noun}“{part}”，{_HOSTILE}")
         seen.add(key)
         if info.flag_bits & 0x1:
             raise ContainerRejected(f"“{name}”中的“{part}”已加密（设置了密码），程序无法读取。"
@@ -188,6 +229,11 @@ def _check_members(name: str, spec: Kind, infos: list[zipfile.ZipInfo]) -> None:
     if total > spec.max_total_bytes:
         raise ContainerRejected(f"“{name}”解压后过大：共 {total // MB} MB，"
                                 f"超过上限 {spec.max_total_bytes // MB} MB，{_BOMB}")
+    # Many members each just under the floor: the whole file's ratio gives them away. Only for
+    # a package (photos and scans barely compress); an Office file's many small XML parts may.
+    if not spec.office and total > RATIO_FLOOR and total > MAX_RATIO * max(size, 1):
+        raise ContainerRejected(f"“{name}”解压后过大：共 {total // MB} MB，"
+                                f"压缩比异常（约 {total // max(size, 1)}:1），{_BOMB}")
 
 
 def _xml_parts(name: str, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> list[zipfile.ZipInfo]:

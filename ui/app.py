@@ -8,16 +8,20 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (QCoreApplication, QLibraryInfo, QLocale, QObject, QTimer,
                             QTranslator, Signal, Slot)
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
-from tracker.db.engine import Ledger
 from tracker import logs
 from tracker.errors import TrackerError
-from ui import ledger_files, settings, update_notice
+from ui import first_paint, ledger_files, settings
+
+if TYPE_CHECKING:
+    from tracker.db.engine import Ledger
+    from ui.main_window import MainWindow
 
 ICON = Path(__file__).resolve().parent.parent / "resources" / "icons" / "rectify.svg"
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "resources" / "translations"
@@ -203,7 +207,16 @@ def run(db: str | None = None) -> int:
 
 
 def _run_window(app: QApplication, db: str | None) -> int:
-    """The window's life from the first ledger to the closed window; the exit code."""
+    """The window's life from the first ledger to the closed window; the exit code. A plain
+    local ledger shows its first rows before the ledger is opened (ui.first_paint)."""
+    start = first_paint.start(db, first_ledger, after_open)
+    if start is not None:
+        code = app.exec()
+        if start.reader is not None:  # closed before the ledger was opened
+            start.reader.close()
+        if start.window.attached:
+            start.window.ledger.close()
+        return int(code) or start.exit_code
     ledger = first_ledger(db)
     if ledger is None:
         return 1
@@ -212,9 +225,19 @@ def _run_window(app: QApplication, db: str | None) -> int:
     window = MainWindow(ledger)
     window.restore_state()
     window.show()
-    QTimer.singleShot(300, lambda: ledger_files.offer_demo(window))
-    # After the window is up: the update location may be a share that is slow to answer.
-    QTimer.singleShot(2000, window, lambda: update_notice.start(window))
+    after_open(window)
     code = app.exec()
     window.ledger.close()
     return int(code)
+
+
+def after_open(window: MainWindow) -> None:
+    """What follows the open window: the sample-ledger offer, the update check."""
+    from ui import update_notice  # here, not at the top: nothing before the first paint needs it
+
+    # The notice that the last ledger's location did not answer comes first; the sample-ledger
+    # offer is not made on a default ledger the clerk did not choose.
+    QTimer.singleShot(300, lambda: settings.tell_if_last_ledger_unreached(window)
+                      or ledger_files.offer_demo(window))
+    # After the window is up: the update location may be a share that is slow to answer.
+    QTimer.singleShot(2000, window, lambda: update_notice.start(window))

@@ -141,7 +141,7 @@ def preferences(w: MainWindow) -> None:
     """文件 > 偏好设置…: thresholds and the name in the history."""
     from ui.dialogs.preferences_dialog import PreferencesDialog
 
-    dialog = PreferencesDialog(current_user(), w)
+    dialog = PreferencesDialog(current_user(), w, ledger=w.ledger)
     if dialog.exec():
         w.ledger.user = settings.user_name() or current_user()
         w.set_thresholds(*settings.thresholds())

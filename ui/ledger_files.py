@@ -9,14 +9,16 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from tracker.db.engine import Ledger, current_user, open_ledger
 from tracker.errors import TrackerError
-from tracker.services.reference import ensure_default_categories, get_setting, set_setting
 from ui import settings
 from ui.tasks import run_in_background
 
 if TYPE_CHECKING:
+    from tracker.db.engine import Ledger
     from ui.main_window import MainWindow
+
+# The engine and the services are imported where they run: the menus import this module
+# before the first rows are painted, and SQLAlchemy must not load before then.
 
 FILE_FILTER = "整改台账 (*.sqlite *.db);;所有文件 (*)"
 DEMO_OFFERED = "ui.demo_offered"
@@ -29,6 +31,9 @@ def _tr(text: str) -> str:
 
 def open_at(path: str | Path) -> Ledger:
     """Open a ledger with the user's name for the history; raises TrackerError."""
+    from tracker.db.engine import current_user, open_ledger
+    from tracker.services.reference import ensure_default_categories
+
     ledger = open_ledger(path, user=settings.user_name() or current_user())
     if not ledger.read_only:
         ensure_default_categories(ledger)
@@ -37,6 +42,8 @@ def open_at(path: str | Path) -> Ledger:
 
 def open_path(w: MainWindow, path: str | Path, offer_sample: bool = True) -> bool:
     """Show the ledger at ``path`` in the window; explain and keep the old one on failure."""
+    from tracker.services.reference import set_setting
+
     try:
         ledger = open_at(path)
     except TrackerError as exc:
@@ -98,6 +105,8 @@ def reopen(w: MainWindow) -> bool:
 
 def offer_demo(w: MainWindow, ask: Any = None) -> bool:
     """On an empty, writable ledger, offer once to load the sample ledger; True if loading."""
+    from tracker.services.reference import get_setting, set_setting
+
     ledger = w.ledger
     if ledger.read_only:
         return False

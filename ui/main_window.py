@@ -3,49 +3,33 @@ problem on the right. It owns the open ledger, its undo stack and the refresh cy
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut, QUndoStack
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QSplitter,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import (QAbstractItemView, QLabel, QMainWindow, QMessageBox, QSplitter,
+                               QTableView, QWidget)
 
-from tracker.services.closeout_settings import closeout_settings
 from tracker import clock
-from tracker.db.engine import Ledger
 from tracker.domain import ProblemFilter, ProblemRow
 from tracker.errors import ConflictError, NotFoundError, TrackerError
-from tracker.services.counts import FilterCounts, filter_counts
-from tracker.services.history import list_history
-from tracker.services.queries import count_problems, get_problem
-from ui.server_changes import ServerChanges
-from ui.cycle_actions import CycleActions
-from ui.evidence_actions import EvidenceActions
 from ui import filters, settings
-from ui.edits import EditController
-from ui.models.problem_table import PROBLEM_ID_ROLE, Column, ProblemTableModel
-from ui.problem_actions import ProblemActions
+from ui.models.problem_table import PROBLEM_ID_ROLE, ProblemTableModel
 from ui.tasks import BackgroundTask, run_in_background
 from ui.widgets.banner import Banner
-from ui.widgets.detail_pane import DetailPane
 from ui.widgets.filter_panel import FilterPanel
 from ui.widgets.legend import Legend
 from ui.widgets.search_box import SearchBox
 from ui.window_menus import build_menus
+from ui.window_shell import build_layout, restore_state, save_state
 
-COLUMN_WIDTHS = {
-    Column.SEQ: 46, Column.SOURCE: 120, Column.CATEGORY: 88, Column.DESCRIPTION: 320,
-    Column.LEAD_UNIT: 100, Column.OWNER: 56, Column.DEADLINE: 196, Column.STATUS: 64,
-    Column.PROGRESS: 46,
-}
+if TYPE_CHECKING:
+    from tracker.db.engine import Ledger
+    from ui.widgets.detail_pane import DetailPane
+
+# What needs the ledger (services, hence SQLAlchemy; the detail pane, the edit commands) is
+# imported in attach() and where it runs: ui.first_paint shows this window's first rows
+# before those modules load. The imports stay literal so a frozen build sees them.
 
 
 class MainWindow(QMainWindow):
@@ -54,22 +38,26 @@ class MainWindow(QMainWindow):
     counts_updated = Signal(object)  # FilterCounts shown in the side panel
     rows_loaded = Signal(int)  # the table shows this many problems after a query
 
-    def __init__(self, ledger: Ledger) -> None:
+    def __init__(self, ledger: Ledger | None = None) -> None:
+        """The window on ``ledger``; with None, only its shell (ui.first_paint paints the
+        first rows into it, then calls attach)."""
         super().__init__()
-        self.ledger = ledger
+        self.ledger: Ledger = ledger  # type: ignore[assignment]  # set by attach() when None
+        self.attached = False
         self.soon_days, self.later_days = settings.thresholds()
         self.stack = QUndoStack(self)
-        self.edits = EditController(ledger, self.stack, self)
         self.model = ProblemTableModel(ledger, self)
         self.model.async_queries = True
         self.search = SearchBox(self)
         self.panel = FilterPanel(self)
         self.table = QTableView(self)
-        self.detail = DetailPane(self)
         self.banner = Banner(self)
         self.legend = Legend(self)
         self.count_label = QLabel(self)
         self.empty_label = QLabel(self.table.viewport())
+        self.detail: DetailPane
+        self.detail_slot: QWidget  # build_layout makes these two
+        self.splitter: QSplitter
         self._keep_ids: list[int] = []
         self._keep_current: int | None = None
         self._pending_select: int | None = None  # a new problem to select once it is listed
@@ -77,69 +65,31 @@ class MainWindow(QMainWindow):
         self._counts_task: BackgroundTask | None = None
         self._counts_generation = 0
         self.dashboard_window: QWidget | None = None
-        self._build_layout()
+        build_layout(self)
+        self.menus = build_menus(self)
+        self.menus.set_editable(False)  # until the ledger is open
+        self._connect_view()
+        if ledger is not None:
+            self.attach(ledger)
+
+    def attach(self, ledger: Ledger) -> None:
+        """Open the window on ``ledger``: the detail pane, edit commands and services join
+        the shell, and a first page painted before keeps its rows and selection."""
+        from ui.cycle_actions import CycleActions
+        from ui.edits import EditController
+        from ui.evidence_actions import EvidenceActions
+        from ui.problem_actions import ProblemActions
+        from ui.server_changes import ServerChanges
+        from ui.widgets.detail_pane import DetailPane
+
+        self.ledger = ledger
+        self.edits = EditController(ledger, self.stack, self)
+        self.detail = DetailPane(self)
+        layout = self.detail_slot.layout()
+        assert layout is not None
+        layout.addWidget(self.detail)
         self.actions_ = ProblemActions(self)
         self.cycle_actions = CycleActions(self)
-        self.menus = build_menus(self)
-        self._connect()
-        self.set_ledger(ledger, first=True)
-
-    # ------------------------------------------------------------ building
-
-    def _build_layout(self) -> None:
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)
-        self.table.setAlternatingRowColors(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(28)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        header = self.table.horizontalHeader()
-        header.setSectionsClickable(True)
-        header.setSortIndicatorShown(True)
-        header.setSortIndicator(Column.SEQ, Qt.SortOrder.AscendingOrder)
-        header.setHighlightSections(False)
-        header.setSectionsMovable(True)
-        for col, width in COLUMN_WIDTHS.items():
-            self.table.setColumnWidth(col, width)
-        # 存在问题 takes whatever width is left, so every column fits without scrolling.
-        header.setSectionResizeMode(Column.DESCRIPTION, QHeaderView.ResizeMode.Stretch)
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setWordWrap(True)
-        self.empty_label.setStyleSheet("color: #777; font-size: 11pt;")
-        self.empty_label.hide()
-        self.panel.setMinimumWidth(180)
-        center = QWidget(self)
-        cv = QVBoxLayout(center)
-        cv.setContentsMargins(0, 0, 0, 0)
-        cv.setSpacing(2)
-        cv.addWidget(self.table, 1)
-        cv.addWidget(self.legend)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        self.splitter.addWidget(self.panel)
-        self.splitter.addWidget(center)
-        self.splitter.addWidget(self.detail)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([200, 1000, 380])
-        self.splitter.setChildrenCollapsible(False)
-        root = QWidget(self)
-        rv = QVBoxLayout(root)
-        rv.setContentsMargins(6, 4, 6, 4)
-        rv.addWidget(self.banner)
-        rv.addWidget(self.splitter, 1)
-        self.setCentralWidget(root)
-        self.statusBar().addPermanentWidget(self.count_label)
-        self.resize(1500, 900)
-
-    def _connect(self) -> None:
-        self.panel.filter_selected.connect(lambda _k: self.apply_filter())
-        self.search.search_changed.connect(lambda _t: self.apply_filter())
-        self.model.loaded.connect(self._on_loaded)
-        self.model.query_failed.connect(self.show_error)
-        self.table.horizontalHeader().sortIndicatorChanged.connect(self.model.sort)
-        self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_moved())
         self.table.doubleClicked.connect(lambda _i: self.actions_.edit_problem())
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             enter = QShortcut(QKeySequence(key), self.table)
@@ -156,12 +106,23 @@ class MainWindow(QMainWindow):
         self.evidence_actions.failed.connect(self.show_error)
         self.server_changes = ServerChanges(self)
         self.server_changes.changed.connect(self._changed_elsewhere)
-        self.server_changes.watch(self.ledger)
+        self.attached = True
+        self.set_ledger(ledger, first=True)
+
+    def _connect_view(self) -> None:
+        self.panel.filter_selected.connect(lambda _k: self.apply_filter())
+        self.search.search_changed.connect(lambda _t: self.apply_filter())
+        self.model.loaded.connect(self._on_loaded)
+        self.model.query_failed.connect(self.show_error)
+        self.table.horizontalHeader().sortIndicatorChanged.connect(self.model.sort)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_moved())
 
     # ------------------------------------------------------------ ledger
 
     def set_ledger(self, ledger: Ledger, first: bool = False) -> None:
         """Show another ledger; the undo stack starts empty (its steps belong to the old one)."""
+        from tracker.services.closeout_settings import closeout_settings
+
         if not first and ledger is not self.ledger:
             self.ledger.close()
         if self.dashboard_window is not None:
@@ -171,18 +132,18 @@ class MainWindow(QMainWindow):
         self.ledger = ledger
         self.stack.clear()
         self.edits.ledger = ledger
-        if hasattr(self, "server_changes"):
-            self.server_changes.watch(ledger)
+        self.server_changes.watch(ledger)
         self.recheck_months = closeout_settings(ledger).recheck_months
-        if hasattr(self, "evidence_actions"):
-            self.evidence_actions.ledger = ledger
+        self.evidence_actions.ledger = ledger
         self.edits.versions.clear()
         self.model.set_ledger(ledger)
         editable = not ledger.read_only
         self.detail.editable = editable
         self.menus.set_editable(editable)
         self.banner.set_messages(list(ledger.warnings))
-        self.setWindowTitle(self.tr("整改台账 - {name}").format(name=ledger.path.name)
+        # A server ledger's stand-in file is named "db（user@host，port）.server": show its stem.
+        name = ledger.path.stem if ledger.is_server else ledger.path.name
+        self.setWindowTitle(self.tr("整改台账 - {name}").format(name=name)
                             + (self.tr("（只读）") if ledger.read_only else ""))
         settings.add_recent_file(ledger.path)
         self.menus.fill_recent()
@@ -192,6 +153,8 @@ class MainWindow(QMainWindow):
 
     def is_empty(self) -> bool:
         """True when the ledger holds no problem."""
+        from tracker.services.queries import count_problems
+
         return count_problems(self.ledger) == 0
 
     # ------------------------------------------------------------ filtering and refresh
@@ -204,6 +167,8 @@ class MainWindow(QMainWindow):
 
     def apply_filter(self) -> None:
         """Query the table again for the side panel's filter and the search text."""
+        if not self.attached:
+            return  # the shell: the first query runs when the ledger is attached
         self._remember_selection()
         self.model.set_bands(clock.today(), self.soon_days, self.later_days)
         self.model.set_query(self.current_filter())
@@ -216,6 +181,8 @@ class MainWindow(QMainWindow):
 
     def refresh_counts(self) -> None:
         """Count every side-panel filter again, off the GUI thread."""
+        from tracker.services.counts import FilterCounts, filter_counts
+
         self._counts_generation += 1
         gen, ledger = self._counts_generation, self.ledger
         soon, later, months = self.soon_days, self.later_days, self.recheck_months
@@ -352,10 +319,14 @@ class MainWindow(QMainWindow):
         self.activateWindow()
 
     def _selection_moved(self) -> None:
+        if not self.attached:
+            return
         self.menus.set_selection(len(self.selected_ids()))
         self._show_current()
 
     def _show_current(self) -> None:
+        from tracker.services.queries import get_problem
+
         pid = self.current_id()
         problem: ProblemRow | None = None
         if pid is not None:
@@ -368,6 +339,8 @@ class MainWindow(QMainWindow):
         self.detail.show_problem(problem, clock.today(), self.soon_days, self.later_days)
 
     def _load_history(self, problem_id: int) -> None:
+        from tracker.services.history import list_history
+
         try:
             self.detail.set_history(problem_id, list_history(self.ledger, problem_id))
         except TrackerError as exc:
@@ -404,26 +377,14 @@ class MainWindow(QMainWindow):
 
     def restore_state(self) -> None:
         """Window size, splitter, column widths and sort from the last run."""
-        for key, restore in ((settings.KEY_GEOMETRY, self.restoreGeometry),
-                             (settings.KEY_STATE, self.restoreState),
-                             (settings.KEY_SPLITTER, self.splitter.restoreState),
-                             (settings.KEY_HEADER, self.table.horizontalHeader().restoreState)):
-            value = settings.value_bytes(key)
-            if value is not None:
-                restore(value)
-        header = self.table.horizontalHeader()
-        # The header remembers its sort arrow; the query must follow it.
-        self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        restore_state(self)
 
     def save_state(self) -> None:
         """Remember window size, splitter, column widths, sort and the filter."""
-        settings.set_value(settings.KEY_GEOMETRY, self.saveGeometry())
-        settings.set_value(settings.KEY_STATE, self.saveState())
-        settings.set_value(settings.KEY_SPLITTER, self.splitter.saveState())
-        settings.set_value(settings.KEY_HEADER, self.table.horizontalHeader().saveState())
-        settings.set_value(settings.KEY_LAST_FILTER, self.panel.key)
+        save_state(self)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self.save_state()
-        self.server_changes.stop()
+        if self.attached:
+            self.server_changes.stop()
         super().closeEvent(event)

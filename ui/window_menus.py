@@ -3,14 +3,16 @@ which of them are enabled for the selection and for a read-only ledger."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import QMenu, QSizePolicy, QStyle, QToolBar, QWidget
 
-from ui import external_dialogs, ledger_files, settings
+from ui import ledger_files, settings
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -20,13 +22,35 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("MainWindow", text)
 
 
+def _dialogs() -> ModuleType:
+    # Imported when a menu item runs: it loads the engine (SQLAlchemy), and the menus are
+    # built before the first rows are painted (ui.first_paint).
+    from ui import external_dialogs
+
+    return external_dialogs
+
+
+class _OnceOpen:
+    """Stands for the window's ``actions_`` or ``cycle_actions`` (made when the ledger is
+    attached, after the menus): ``proxy.edit_problem`` calls the real one when triggered."""
+
+    def __init__(self, w: MainWindow, name: str) -> None:
+        self._w, self._name = w, name
+
+    def __getattr__(self, attr: str) -> Callable[[], object]:
+        def call() -> object:
+            return getattr(getattr(self._w, self._name), attr)()
+
+        return call
+
+
 class WindowMenus:
     """Holds the actions so the window can enable them and tests can trigger them."""
 
     def __init__(self, w: MainWindow) -> None:
         self.w = w
         style = w.style()
-        a = w.actions_
+        a = _OnceOpen(w, "actions_")
 
         def act(text: str, slot: object,
                 shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
@@ -43,17 +67,17 @@ class WindowMenus:
         self.new_ledger = act("新建台账…", lambda: ledger_files.new_ledger(w))
         self.open_ledger = act("打开台账…", lambda: ledger_files.open_ledger_dialog(w),
                                QKeySequence.StandardKey.Open)
-        self.open_server = act("连接服务器台账…", lambda: external_dialogs.open_server(w))
-        self.import_excel = act("导入 Excel 台账…", lambda: external_dialogs.import_excel(w))
-        self.import_report = act("从报告导入问题…", lambda: external_dialogs.import_report(w))
-        self.export_excel = act("导出 Excel 台账…", lambda: external_dialogs.export_excel(w))
-        self.reminder = act("生成催办单…", lambda: external_dialogs.reminder(w))
-        self.report = act("生成报告…", lambda: external_dialogs.report(w))
-        self.print_preview = act("打印预览…", lambda: external_dialogs.print_preview(w),
+        self.open_server = act("连接服务器台账…", lambda: _dialogs().open_server(w))
+        self.import_excel = act("导入 Excel 台账…", lambda: _dialogs().import_excel(w))
+        self.import_report = act("从报告导入问题…", lambda: _dialogs().import_report(w))
+        self.export_excel = act("导出 Excel 台账…", lambda: _dialogs().export_excel(w))
+        self.reminder = act("生成催办单…", lambda: _dialogs().reminder(w))
+        self.report = act("生成报告…", lambda: _dialogs().report(w))
+        self.print_preview = act("打印预览…", lambda: _dialogs().print_preview(w),
                                  QKeySequence.StandardKey.Print)
-        self.export_pdf = act("导出 PDF…", lambda: external_dialogs.export_pdf(w))
-        self.backup = act("备份与恢复…", lambda: external_dialogs.backup(w))
-        self.preferences = act("偏好设置…", lambda: external_dialogs.preferences(w))
+        self.export_pdf = act("导出 PDF…", lambda: _dialogs().export_pdf(w))
+        self.backup = act("备份与恢复…", lambda: _dialogs().backup(w))
+        self.preferences = act("偏好设置…", lambda: _dialogs().preferences(w))
         self.quit = act("退出", w.close, QKeySequence.StandardKey.Quit)
 
         self.undo = w.stack.createUndoAction(w, _tr("撤销"))
@@ -68,7 +92,7 @@ class WindowMenus:
         self.delete_problem = act("删除问题\tDel", a.delete_selected, None, sp.SP_TrashIcon)
         self.close_out = act("销号…", a.close_out, None, sp.SP_DialogApplyButton)
         self.bulk_edit = act("批量修改…", a.bulk_edit, None, sp.SP_FileDialogListView)
-        c = w.cycle_actions
+        c = _OnceOpen(w, "cycle_actions")
         self.send_back = act("退回措施…", c.send_back, None)
         self.extend = act("批准延期…", c.extend, None)
         self.recheck = act("回头看…", c.recheck, None)
@@ -80,14 +104,14 @@ class WindowMenus:
         self.copy_rows.setShortcut(QKeySequence(QKeySequence.StandardKey.Copy))
         # Only while the table has the keyboard: in a text box Ctrl+C copies the text.
         self.copy_rows.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        self.dashboard = act("统计…", lambda: external_dialogs.dashboard(w), "Ctrl+T",
+        self.dashboard = act("统计…", lambda: _dialogs().dashboard(w), "Ctrl+T",
                              sp.SP_FileDialogInfoView)
         self.refresh = act("刷新", w.reload, QKeySequence.StandardKey.Refresh,
                            sp.SP_BrowserReload)
-        self.sources = act("问题来源…", lambda: external_dialogs.manage(w, "sources"))
-        self.units = act("责任单位…", lambda: external_dialogs.manage(w, "units"))
-        self.categories = act("问题类别…", lambda: external_dialogs.manage(w, "categories"))
-        self.about = act("关于整改台账", lambda: external_dialogs.about(w))
+        self.sources = act("问题来源…", lambda: _dialogs().manage(w, "sources"))
+        self.units = act("责任单位…", lambda: _dialogs().manage(w, "units"))
+        self.categories = act("问题类别…", lambda: _dialogs().manage(w, "categories"))
+        self.about = act("关于整改台账", lambda: _dialogs().about(w))
         self.edit_actions = [self.new_problem, self.delete_problem, self.close_out, *self.cycle,
                              self.bulk_edit, self.add_note, self.import_excel,
                              self.import_report]

@@ -46,7 +46,7 @@ class Shape:
     deadlines: tuple[dt.date | None, ...] = BASE_DEADLINES
     leads: tuple[str, ...] = ("县委编办", "县教育局", "县教育局")
     co: tuple[str, ...] = ("", "县财政局")  # co-units per problem (all its rows)
-    percents: tuple[int | None, ...] = (None, None, None)
+    percents: tuple[int | None, ...] = (None, None, None)  # 完成进度 stored on each measure
     texts: tuple[str, ...] = tuple(r[1] for r in ROWS)
     remarks: tuple[str, ...] = ("", "")
     notes: tuple[tuple[str, ...], ...] = ((), (), ())  # notes each measure must include
@@ -211,8 +211,10 @@ def shapes() -> list[Shape]:
             "已完成编制核定，形成制度", "正在推进招聘工作", "长期坚持，每月巡查"))},
             notes=(("已完成编制核定，形成制度",), ("正在推进招聘工作",), ())),
         Shape("完成进度为小数无完成情况", headers=_without("status", percent="完成进度"),
-              percents=(100, 60, 0), statuses=(D, P, N), cell={"percent": _by_index((1.0, 0.6, 0.0))},
-              notes=(("完成进度100%",), ("完成进度60%",), ("完成进度0%",))),
+              percents=(100, 60, 0), statuses=(D, P, N), cell={"percent": _by_index((1.0, 0.6, 0.0))}),
+        Shape("完成进度写完成百分之几", headers=_without("status", percent="进度"),
+              percents=(100, 60, 30), statuses=(D, P, P),
+              cell={"percent": _by_index(("完成100%", "完成60%", "30%"))}),
         Shape("完成进度为文字百分比并有完成情况", headers={**STANDARD, "percent": "完成比例"},
               percents=(100, 60, 50), cell={"percent": _by_index(("100%", "60%", "50％"))}),
         Shape("单位用顿号", co=("县财政局", "县财政局"), cell={"lead_unit": _by_index(

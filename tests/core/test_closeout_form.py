@@ -11,12 +11,14 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.core.closeout_helpers import with_evidence
+from tracker.cli.main import main
 from tracker import clock
 from tracker.db.engine import Ledger
 from tracker.domain import MeasureInput, ProblemInput, Status
 from tracker.errors import NotFoundError, ValidationError
 from tracker.excel.closeout_form import export_closeout_forms
 from tracker.excel.export_options import ExportOptions
+from tracker.excel.office_pdf import ENV, find_soffice
 from tracker.services.problems import close_out, create_problem
 
 
@@ -62,8 +64,8 @@ def test_unknown_problems_and_wrong_suffix_are_refused(ledger: Ledger, tmp_path:
     with pytest.raises(NotFoundError):
         export_closeout_forms(ledger, [pid, 999], tmp_path / "a.xlsx")
     with pytest.raises(ValidationError):
-        export_closeout_forms(ledger, [pid], tmp_path / "a.pdf")
-    assert not (tmp_path / "a.xlsx").exists()
+        export_closeout_forms(ledger, [pid], tmp_path / "a.docx")
+    assert not (tmp_path / "a.xlsx").exists() and not (tmp_path / "a.docx").exists()
 
 
 @pytest.mark.skipif(not (shutil.which("libreoffice") and shutil.which("pdfinfo")),
@@ -80,3 +82,36 @@ def test_each_form_prints_on_one_page(ledger: Ledger, tmp_path: Path) -> None:
                           capture_output=True, text=True).stdout
     pages = next(int(line.split()[-1]) for line in info.splitlines() if line.startswith("Pages:"))
     assert pages == 3
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(find_soffice() is None or shutil.which("pdftotext") is None,
+                    reason="needs LibreOffice and poppler-utils")
+def test_the_cli_writes_a_pdf_with_one_page_per_problem(
+        ledger: Ledger, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ids = [_closed(ledger) for _ in range(2)]
+    ids.append(create_problem(ledger, ProblemInput("校舍维修滞后", measures=(
+        MeasureInput("拨付维修资金", deadline_text="2027年6月底前"),))).id)
+    out = tmp_path / "销号单.pdf"
+    code = main(["--db", str(ledger.path), "closeout-form", *map(str, ids), str(out)])
+    assert code == 0 and f"已生成 3 张整改销号单：{out}" in capsys.readouterr().out
+    assert out.read_bytes().startswith(b"%PDF")
+    info = subprocess.run(["pdfinfo", str(out)], check=True, capture_output=True, text=True).stdout
+    assert next(int(line.split()[-1]) for line in info.splitlines()
+                if line.startswith("Pages:")) == 3
+    pages = subprocess.run(["pdftotext", "-layout", str(out), "-"], check=True,
+                           capture_output=True, text=True).stdout.split("\f")
+    assert "学校食堂留样记录不规范" in pages[0] and "同意销号" in pages[0]
+    assert "校舍维修滞后" in pages[2] and "学校食堂" not in pages[2]
+    assert list(tmp_path.glob("*.part")) == []
+
+
+def test_without_libreoffice_the_pdf_is_refused_with_a_hint(
+        ledger: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pid = _closed(ledger)
+    monkeypatch.setenv("PATH", str(tmp_path))  # a machine with no LibreOffice on it
+    monkeypatch.delenv(ENV, raising=False)
+    with pytest.raises(ValidationError) as caught:
+        export_closeout_forms(ledger, [pid], tmp_path / "销号单.pdf")
+    assert "没有找到 LibreOffice" in caught.value.message and ".xlsx" in caught.value.message
+    assert not (tmp_path / "销号单.pdf").exists()

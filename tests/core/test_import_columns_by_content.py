@@ -83,8 +83,9 @@ def test_the_issues_ledger_comes_in_right(ledger: Ledger, tmp_path: Path) -> Non
     assert (m1.status, m1.deadline, m1.lead_unit) == (Status.DONE, dt.date(2023, 12, 31), "县教育体育局")
     assert (m2.status, m2.deadline) == (Status.IN_PROGRESS, dt.date(2024, 6, 30))
     assert first.co_units == "县人社局" and first.remarks == ""
-    assert [n.text for n in m2.notes] == ["完成进度30%", "备注：需追加资金"]
-    assert [n.text for n in m1.notes] == ["完成进度100%"]
+    assert [n.text for n in m2.notes] == ["备注：需追加资金"]  # 完成进度 is a field, not a note
+    assert (m1.percent, m2.percent, second.measures[0].percent) == (100, 30, None)
+    assert m1.notes == ()
     assert second.measures[0].status is Status.ONGOING and second.lead_unit == "县教育体育局"
     found = list_problems(ledger, ProblemFilter(unit="县教育体育局"))
     assert len(found) == 2

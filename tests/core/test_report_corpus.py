@@ -16,9 +16,10 @@ from tests.core.report_corpus import DOCS as PART1
 from tests.core.report_corpus import Doc
 from tests.core.report_corpus_holdout import DOCS as HOLDOUT
 from tests.core.report_corpus_more import DOCS as PART2
+from tests.core.report_corpus_outline import DOCS as OUTLINE
 from tracker.report import ExtractedReport, parse_report_text, report_to_json
 
-DOCS: list[Doc] = PART1 + PART2 + HOLDOUT
+DOCS: list[Doc] = PART1 + PART2 + HOLDOUT + OUTLINE
 _NORM = re.compile(r"[\W_]+")
 FAMILIES = ("巡察整改通报", "整改情况报告", "整改方案", "自评报告", "督导反馈意见", "台账表格")
 
@@ -126,6 +127,15 @@ def test_held_out_part_scores_on_its_own() -> None:
     s, misses = scored(HOLDOUT)
     print("\n" + summary("held out", HOLDOUT, s))
     assert s.ratio(s.right_problems, s.expected_problems) >= 0.9, misses
+
+
+def test_outline_shapes_score_on_their_own() -> None:
+    # Deep nesting, Word list numbering, bold run-in titles, a task table, 问题清单 + 整改要求,
+    # 第一/第二 paragraphs: the shapes the outline must carry (report_corpus_outline.py).
+    s, misses = scored(OUTLINE)
+    print("\n" + summary("outline shapes", OUTLINE, s))
+    assert s.ratio(s.right_problems, s.expected_problems) >= 0.95, misses
+    assert s.ratio(s.right_measures, s.expected_measures) >= 0.9, misses
 
 
 def test_corpus_covers_every_family() -> None:

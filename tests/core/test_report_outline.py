@@ -210,3 +210,74 @@ def test_problem_items_written_with_a_problem_label_inside_the_numbering() -> No
         "1．建立陪餐制度。已完成。\n该问题已完成整改。\n（二）存在问题：校舍老化。\n整改措施及进展\n1．维修校舍。正在推进。\n"
     )
     assert got == [("学校食堂管理不规范。", ["建立陪餐制度。"], "done"), ("校舍老化。", ["维修校舍。"], "in_progress")]
+
+
+def test_outline_reads_sections_and_line_kinds_for_any_document() -> None:
+    # No label, no 关于: the outline is still read, and it is what the section reading uses.
+    from tracker.report import classify as cl
+    from tracker.report import headings as hd
+    from tracker.report.outline import read
+
+    text = (
+        "某某区落实督导反馈问题整改方案\n"
+        "一、工作成效\n全区新建学校3所。\n"
+        "二、存在问题\n（一）学位供给不足。\n（二）教师缺编。\n"
+        "注：数据截至2023年底。\n"
+        "联系人：张某，联系电话：0000-1234567\n"
+        "某某区教育局\n2024年1月5日\n"
+    )
+    o = read(paragraphs(text))
+    by_text = {p.text: i for i, p in enumerate(o.paras)}
+    assert o.kind[by_text["某某区落实督导反馈问题整改方案"]] == cl.TITLE
+    assert not o.heading[by_text["某某区落实督导反馈问题整改方案"]]
+    assert o.section[by_text["全区新建学校3所。"]] == hd.OTHER
+    assert o.section[by_text["（二）教师缺编。"]] == hd.PROBLEM
+    assert o.kind[by_text["注：数据截至2023年底。"]] == cl.NOTE
+    assert o.kind[by_text["联系人：张某，联系电话：0000-1234567"]] == cl.CONTACT
+    assert o.kind[by_text["某某区教育局"]] == cl.SIGNATURE
+    assert o.kind[by_text["2024年1月5日"]] == cl.DATE
+    assert [c.text for c in o.root.children] == ["工作成效", "存在问题"]
+    r = parse_report_text(text)
+    assert [p.description for p in r.problems] == ["学位供给不足。", "教师缺编。"]
+    assert r.unassigned_measures == ()
+
+
+def test_a_problem_sentence_holding_a_section_word_is_an_item_not_a_heading() -> None:
+    # "…存在薄弱环节，…" names a problem; only a short title like "存在问题" opens a section.
+    got = brief(
+        "二、反馈问题整改落实情况\n（一）教育管理方面\n"
+        "1．控辍保学工作存在薄弱环节，个别学生长期请假未跟踪。\n"
+        "整改措施：\n（1）落实控辍保学责任制。\n（2）建立监测台账。\n整改进展：已完成整改。\n"
+    )
+    assert got == [("控辍保学工作存在薄弱环节，个别学生长期请假未跟踪。", ["落实控辍保学责任制。", "建立监测台账。"], "done")]
+
+
+def test_a_closing_remark_under_next_steps_is_no_measure_to_pair() -> None:
+    # Three problems, three 整改情况 items and a 下一步 sentence: paired in order, marked.
+    r = parse_report_text(
+        "一、存在的问题\n第一，采购索证不全。\n第二，健康证过期。\n"
+        "二、整改情况\n第一，规范采购管理。已完成整改。\n第二，组织集中体检。已完成整改。\n"
+        "三、下一步工作\n我局将持续加强监管，建立长效机制。\n"
+    )
+    assert [(p.description, [m.text for m in p.measures], p.review) for p in r.problems] == [
+        ("采购索证不全。", ["规范采购管理。已完成整改。"], True),
+        ("健康证过期。", ["组织集中体检。已完成整改。"], True),
+    ]
+    assert [p.status for p in r.problems] == [Status.DONE, Status.DONE]
+    assert r.unassigned_measures == ()
+
+
+def test_inline_di_items_in_one_paragraph_and_a_status_in_the_last_clause() -> None:
+    # 第一，…；第二，… inside one paragraph; "…，正在推进。" ends a measure that opens with a verb.
+    r = parse_report_text(
+        "一、存在的问题\n"
+        "对照评估标准，我县还存在一些不足。第一，城区学位供给紧张，大班额现象仍有反弹；"
+        "第二，乡村教师补充渠道单一，年龄结构老化。\n"
+        "二、整改情况\n"
+        "第一，新建城区小学2所，新增学位2700个，已完成整改。第二，实施乡村教师定向培养计划，正在推进。\n"
+    )
+    assert [(p.description, p.status, p.review) for p in r.problems] == [
+        ("城区学位供给紧张，大班额现象仍有反弹", Status.DONE, True),
+        ("乡村教师补充渠道单一，年龄结构老化。", Status.IN_PROGRESS, True),
+    ]
+    assert [m.status for p in r.problems for m in p.measures] == [Status.DONE, Status.IN_PROGRESS]

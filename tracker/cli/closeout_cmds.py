@@ -69,11 +69,11 @@ def register(sub: Subcommands) -> None:
 
     p = sub.add("closeout-form", help="生成整改销号单（每个问题一页，A4 竖版，供核验人和单位负责人签字）",
                 description="为一个或多个问题各生成一页整改销号单：问题、来源、各项措施及完成情况、佐证材料"
-                "清单、核验意见，以及核验人和责任单位负责人的签字、日期栏。保存为 .xlsx，可在 Excel 或 WPS "
-                "中打印或另存为 PDF。",
-                example="rectify closeout-form 12 15 销号单.xlsx --org XX县教育督导室")
+                "清单、核验意见，以及核验人和责任单位负责人的签字、日期栏。保存为 .xlsx（可在 Excel 或 WPS "
+                "中打印或另存为 PDF），或直接保存为 .pdf（需要安装 LibreOffice）。",
+                example="rectify closeout-form 12 15 销号单.pdf --org XX县教育督导室")
     p.add_argument("ids", nargs="+", type=INT, metavar="问题编号", help="一个或多个问题编号")
-    p.add_argument("out", type=Path, metavar="文件.xlsx", help="保存到此文件")
+    p.add_argument("out", type=Path, metavar="文件.xlsx|文件.pdf", help="保存到此文件（.xlsx 或 .pdf）")
     p.add_argument("--org", default="", metavar="单位", help="填报单位")
     p.set_defaults(func=cmd_closeout_form)
 

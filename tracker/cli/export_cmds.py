@@ -46,7 +46,10 @@ def register(sub: Subcommands) -> None:
                 description="把（按条件筛选的）台账导出为可直接打印的 .xlsx 文件：标题、填报单位和日期、"
                 "合并单元格的台账表、统计工作表，以及供交回时导入用的隐藏编号列。",
                 example="rectify export 台账.xlsx --unit 市教育局 --date 2026-11-23 --by-unit")
-    p.add_argument("file", metavar="文件.xlsx", help="要写入的 Excel 文件")
+    p.add_argument("file", nargs="?", metavar="文件.xlsx", help="要写入的 Excel 文件")
+    p.add_argument("--package", metavar="文件.zip",
+                   help="改为导出给单位的材料包：台账、每个问题一个空文件夹（供放佐证材料）和说明.txt；"
+                   "单位填好交回后用 rectify import-excel 文件.zip 导入")
     add_filter_args(p)
     p.add_argument("--title", default="", metavar="标题", help="台账标题（默认按来源和单位生成）")
     p.add_argument("--by-unit", action="store_true", help="每个牵头单位另加一个工作表（分单位台账）")
@@ -72,6 +75,8 @@ def _xlsx(text: str) -> Path:
     path = Path(text).expanduser()
     if path.is_dir():
         raise ValidationError(f"“{text}”是一个文件夹。请给出要写入的文件名，如 {path / '台账.xlsx'}。")
+    if path.suffix.lower() == ".zip":
+        raise ValidationError(f"要导出给单位的材料包，请用 --package {text}。")
     if path.suffix.lower() != ".xlsx":
         raise ValidationError(f"导出文件“{text}”应以 .xlsx 结尾。")
     if not path.parent.is_dir():
@@ -88,9 +93,20 @@ def _options(args: argparse.Namespace, org: str, **more: Any) -> ExportOptions:
         title_font=args.title_font, font_size=args.font_size, **more)
 
 
+def _zip(text: str) -> Path:
+    path = Path(text).expanduser()
+    if path.suffix.lower() != ".zip":
+        raise ValidationError(f"材料包“{text}”应以 .zip 结尾。")
+    if not path.parent.is_dir():
+        raise NotFoundError(f"文件夹“{path.parent}”不存在，无法导出。请先建好文件夹或换一个位置。")
+    return path
+
+
 def cmd_export(args: argparse.Namespace) -> int:
-    """Write the filtered ledger to an .xlsx file."""
-    path = _xlsx(args.file)
+    """Write the filtered ledger to an .xlsx file (or a package for a unit to fill)."""
+    if (args.file is None) == (args.package is None):
+        raise ValidationError("请给出要写入的 .xlsx 文件，或用 --package 文件.zip 导出材料包（二者选一）。")
+    path = _xlsx(args.file) if args.file is not None else _zip(args.package)
     ledger = ledger_from(args, read_only=True)
     try:
         org = args.org if args.org is not None else get_setting(ledger, ORG_SETTING)
@@ -101,11 +117,20 @@ def cmd_export(args: argparse.Namespace) -> int:
                            stats=not args.no_stats, columns=columns, since=since)
         flt = filter_from(args, ledger, options.day)
         from tracker.excel.export import export_ledger  # openpyxl only when exporting
+        from tracker.excel.package import write_package
 
         with CliProgress("正在导出台账") as progress:
-            result = export_ledger(ledger, path, flt, options, progress=progress)
+            if args.package is None:
+                result = export_ledger(ledger, path, flt, options, progress=progress)
+            else:
+                package = write_package(ledger, path, flt, options, progress=progress)
+                result = package.ledger
     finally:
         ledger.close()
+    if args.package is not None:
+        print(f"已导出材料包 {package.path}：台账“{package.ledger_name}”（{result.problems} 个问题），"
+              f"每个问题一个佐证材料文件夹，另附说明.txt")
+        return 0
     print(f"已导出 {result.problems} 个问题（{result.rows} 行）到 {result.path}")
     print(f"工作表：{'、'.join(result.sheets)}")
     if result.problems == 0:
@@ -125,7 +150,7 @@ def cmd_remind(args: argparse.Namespace) -> int:
         from tracker.excel.reminder import export_reminder, reminder_items
 
         if not reminder_items(ledger, unit, options.day):
-            print(f"“{unit}”牵头的整改事项都已完成（或没有），不需要催办，没有生成文件。")
+            print(f"“{unit}”牵头或配合的整改事项都已完成（或没有），不需要催办，没有生成文件。")
             return 0
         with CliProgress("正在生成催办单") as progress:
             result = export_reminder(ledger, unit, path, options, reply_by, progress=progress)

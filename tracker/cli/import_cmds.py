@@ -1,4 +1,5 @@
-"""`rectify import-excel FILE.xlsx`: bring a hand-made or round-tripped Excel ledger in."""
+"""`rectify import-excel FILE.xlsx|PACKAGE.zip`: bring a hand-made or round-tripped Excel ledger
+in, or a unit's returned package (the ledger plus evidence in a folder per problem)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from tracker.db.engine import Ledger, open_ledger
 
 if TYPE_CHECKING:
     from tracker.excel.import_plan import ImportPlan
+    from tracker.excel.package_plan import PackagePlan
 
 # Kept here rather than imported: the importer (openpyxl and all) loads only when it runs,
 # so `rectify --help` and the other subcommands start faster.
@@ -31,9 +33,11 @@ def register(sub: Subcommands) -> None:
                 description="导入 .xlsx 台账：手工制作的台账作为新问题导入；本程序导出、各单位填报后交回的"
                 "台账或催办单按隐藏的编号更新原有问题。先检查整个文件，有错误时什么也不导入；"
                 "--dry-run 做与正式导入相同的全部检查（重复导入、冲突），只是不写入，退出码与正式导入"
-                "相同。台账文件不存在时新建（所在文件夹须已存在）。",
+                "相同。台账文件不存在时新建（所在文件夹须已存在）。单位交回的材料包（.zip，由 rectify export "
+                "--package 导出）中的台账同样导入，各问题文件夹中的文件作为佐证材料上传到该问题，"
+                "与台账的修改在同一次保存中完成。",
                 example="rectify import-excel 市教育局交回.xlsx --dry-run")
-    p.add_argument("file", metavar="文件.xlsx", help="要导入的 .xlsx 文件")
+    p.add_argument("file", metavar="文件.xlsx", help="要导入的 .xlsx 文件，或单位交回的材料包 .zip")
     p.add_argument("--sheet", metavar="工作表", help="只导入这个工作表（默认：所有含台账表头的工作表）")
     p.add_argument("--source", metavar="来源",
                    help="问题来源名称（文件中没有“问题来源”列时使用；默认：文件名＋填报日期的年份）")
@@ -58,6 +62,11 @@ def register(sub: Subcommands) -> None:
 
 def cmd_import_excel(args: argparse.Namespace) -> int:
     """Check the whole file, show what will change, then import it in one transaction."""
+    with tempfile.TemporaryDirectory(prefix="rectify-import-") as work:  # a package's ledger
+        return _import(args, Path(work))
+
+
+def _import(args: argparse.Namespace, work: Path) -> int:
     target = ledger_path(args)
     if not target.exists() and not server_url(args):  # a server ledger always exists
         if not args.dry_run:
@@ -67,20 +76,20 @@ def cmd_import_excel(args: argparse.Namespace) -> int:
         with tempfile.TemporaryDirectory() as tmp:
             scratch = open_ledger(Path(tmp) / "check.sqlite", auto_backup=False)
             try:
-                plan, code = _checked_plan(args, scratch)
+                plan, _package, code = _checked_plan(args, scratch, work)
             finally:
                 scratch.close()
         if plan is None or args.dry_run:
             return code
         ledger = ledger_from(args, creates=True)
         try:
-            return _apply(args, ledger)
+            return _apply(args, ledger, work)
         finally:
             ledger.close()
     ledger = ledger_from(args, read_only=args.dry_run)
     try:
-        plan, code = _checked_plan(args, ledger)
-        return code if plan is None or args.dry_run else _apply(args, ledger, plan)
+        plan, package, code = _checked_plan(args, ledger, work)
+        return code if plan is None or args.dry_run else _apply(args, ledger, work, plan, package)
     finally:
         ledger.close()
 
@@ -102,53 +111,66 @@ def _print_plan(plan: ImportPlan, mapping: bool = False) -> None:
     print(plan.summary())
 
 
-def _build(args: argparse.Namespace, ledger: Ledger) -> ImportPlan:
-    """Read and check the whole file against ``ledger``; refused when it has errors."""
+def _build(args: argparse.Namespace, ledger: Ledger, work: Path
+           ) -> tuple[ImportPlan, PackagePlan | None]:
+    """Read and check the whole file (a package's ledger taken out into ``work``) against
+    ``ledger``; refused when it has errors."""
     from tracker.excel.import_plan import ImportOptions, build_plan
+    from tracker.excel.package_plan import plan_package
 
     options = ImportOptions(sheet=args.sheet, source=args.source,
                             blank_continues=args.blank_continues, as_new=args.as_new,
                             column_map=tuple(args.map),
                             date=parse_day(args.date, "--date") if args.date else None)
+    package = None
     with CliProgress("正在检查文件") as progress:
-        plan = build_plan(ledger, args.file, options, progress=progress)
+        if Path(args.file).suffix.lower() == ".zip":
+            package = plan_package(ledger, Path(args.file), work, options, progress)
+            plan = package.plan
+        else:
+            plan = build_plan(ledger, args.file, options, progress=progress)
     if plan.errors:
         raise plan.rejection()
-    return plan
+    return plan, package
 
 
-def _checked_plan(args: argparse.Namespace, ledger: Ledger) -> tuple[ImportPlan | None, int]:
-    """The plan, printed, with the exit code; no plan when a check refuses it. A dry run
-    runs every check the real run does and ends with the same code."""
+def _checked_plan(args: argparse.Namespace, ledger: Ledger, work: Path
+                  ) -> tuple[ImportPlan | None, PackagePlan | None, int]:
+    """The plan (and a package's files), printed, with the exit code; no plan when a check
+    refuses it. A dry run runs every check the real run does and ends with the same code."""
     from tracker.services.imports import unresolved
 
-    plan = _build(args, ledger)
+    plan, package = _build(args, ledger, work)
     _print_plan(plan, mapping=args.dry_run)
+    if package is not None:
+        print("\n".join(package.lines()))
     nothing = "正式导入时将不会导入任何内容" if args.dry_run else "没有导入任何内容"
     if plan.all_duplicates and not args.allow_duplicates:
         print(f"rectify: 文件中的 {len(plan.problems)} 个问题台账里都已经有了（见上方提醒），"
               f"像是同一份台账重复导入。{nothing}。确要再导入一遍，请加 --allow-duplicates "
               "后重新运行。", file=sys.stderr)
-        return None, EXIT_DUPLICATES
+        return None, None, EXIT_DUPLICATES
     waiting = unresolved(plan, args.resolve)
     if waiting:
         print(f"rectify: 有 {len(waiting)} 处内容在导出后已在台账中修改过，文件里也改了（见上方【冲突】）。"
               f"{nothing}。请加 --resolve {KEEP_LEDGER}（保留台账）或 --resolve "
               f"{TAKE_FILE}（采用文件）后重新运行。", file=sys.stderr)
-        return None, EXIT_CONFLICT
+        return None, None, EXIT_CONFLICT
     if args.dry_run:
         print("（--dry-run：未写入台账）")
-    return plan, 0
+    return plan, package, 0
 
 
-def _apply(args: argparse.Namespace, ledger: Ledger, plan: ImportPlan | None = None) -> int:
-    """Write the plan (built again against a ledger just created: it was checked, and
-    printed, against an empty one)."""
+def _apply(args: argparse.Namespace, ledger: Ledger, work: Path, plan: ImportPlan | None = None,
+           package: PackagePlan | None = None) -> int:
+    """Write the plan and a package's files in one transaction (built again against a ledger
+    just created: it was checked, and printed, against an empty one)."""
     from tracker.services.imports import apply_plan
 
     if plan is None:
-        plan = _build(args, ledger)
+        plan, package = _build(args, ledger, work)
+    files = package.pending() if package is not None else []
     with CliProgress("正在导入") as progress:
-        result = apply_plan(ledger, plan, args.resolve, progress=progress)
+        result = apply_plan(ledger, plan, args.resolve, progress=progress, attachments=files)
     print(result.summary())
     return 0

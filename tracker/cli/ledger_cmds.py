@@ -6,31 +6,26 @@ import argparse
 import datetime as dt
 import json
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from tracker import clock
 from tracker.cli.common import (
-    Clipped,
     add_filter_args,
     dump_json,
     filter_from,
     ledger_from,
     parse_day,
     print_table,
-    width,
-    write_lines,
 )
 from tracker.cli.parser import INT, Subcommands
 from tracker.cli.console import CliProgress
 from tracker.closeout_model import EvidenceRow, ExtensionRow
 from tracker.db.engine import Ledger
-from tracker.domain import MeasureRow, ProblemFilter, ProblemRow, Status
+from tracker.domain import MeasureRow, ProblemFilter, ProblemRow
 from tracker.services.as_of import is_past, problems_as_of
-from tracker.services.lookup import numbered_lines
-from tracker.services.queries import line_of, list_problems, problem_ids
+from tracker.services.queries import ProblemLine, line_of, list_problems, problem_ids
 
-LIST_HEADERS = ["编号", "序号", "问题来源", "存在问题", "牵头单位", "整改时限", "状态", "进度"]
-LIST_WIDTHS = [6, 4, 16, 40, 12, 14, 16, 5]
 JSON_CHUNK = 1000  # problems per read in `list --json`: flat memory, few queries
 
 
@@ -165,6 +160,10 @@ def write_json_stream(ledger: Ledger, ids: list[int], as_of: dt.date) -> None:
 
 def cmd_list(args: argparse.Namespace) -> int:
     """Print the matching problems as a table or JSON."""
+    # Only here: the other commands need not load (nor, without a bytecode cache, compile) them.
+    from tracker.cli.list_output import write_json_chunks, write_list
+    from tracker.services.list_read import ListRows, json_chunks, list_rows
+
     as_of = parse_day(args.as_of, "--as-of") if args.as_of is not None else clock.today()
     ledger = ledger_from(args, read_only=True)
     try:
@@ -173,38 +172,38 @@ def cmd_list(args: argparse.Namespace) -> int:
             # What the ledger knew that day: problems created since left out, later
             # completions and close-outs undone.
             rows = problems_as_of(ledger, flt, as_of)
-            lines = [(p.id, line_of(p, as_of)) for p in rows]
+            if args.json:
+                extras = JsonExtras.read(ledger, rows)
+                dump_json([problem_json(p, as_of, extras) for p in rows])
+                return 0
+            found = ListRows([(p.id, *_line_tuple(line_of(p, as_of))) for p in rows],
+                             _names(p.source for p in rows), _names(p.lead_unit for p in rows))
         elif args.json:
-            write_json_stream(ledger, problem_ids(ledger, flt, sort="seq"), as_of)
+            # A SQLite file from the driver's tuples; a server ledger through the services.
+            chunks = json_chunks(ledger, flt, JSON_CHUNK)
+            if chunks is None:
+                write_json_stream(ledger, problem_ids(ledger, flt, sort="seq"), as_of)
+            else:
+                write_json_chunks(chunks, as_of)
             return 0
         else:
-            lines = numbered_lines(ledger, flt, as_of=as_of)  # only what the table shows
-        extras = JsonExtras.read(ledger, rows) if args.json else JsonExtras()
+            found = list_rows(ledger, flt, as_of)  # only what the table shows
     finally:
         ledger.close()
-    if args.json:
-        dump_json([problem_json(p, as_of, extras) for p in rows])
-        return 0
-    # Source and unit columns are as wide as their longest name: --source and --unit must be
-    # copyable from the table.
-    widths = list(LIST_WIDTHS)
-    widths[2] = max([width(n) for n in {p.source for _, p in lines}] + [widths[2]])
-    widths[4] = max([width(n) for n in {p.lead_unit for _, p in lines}] + [widths[4]])
-    widths[0] = max(widths[0], max((len(str(pid)) for pid, _ in lines), default=0))  # never cut
-    print_table(LIST_HEADERS, [], widths)
-    _, seq, source, text, unit, due, state, done = (Clipped(w) for w in widths)
-    id_cols = widths[0]  # wide enough for every id: padded, never clipped (nor cached)
-    # 措施逾期: an open measure is past its deadline, even when the problem's last deadline
-    # (the 整改时限 column) is still ahead, as the window says it.
-    words = {(s, late): ("措施逾期 " if late else "") + s.label for s in Status for late in (0, 1)}
-    # One f-string per problem from per-column caches: 700,000 cells, no per-cell call.
-    write_lines(
-        f"{pid:<{id_cols}}  {seq[str(p.seq)]}  {source[p.source]}  {text[p.description]}  {unit[p.lead_unit]}  "
-        f"{due[p.deadline_text]}  {state[words[p.status, p.overdue]]}  "
-        f"{done[f'{p.measures_done}/{p.measures_total}']}".rstrip()
-        for pid, p in lines)
-    print(f"共 {len(lines)} 个问题")
+    write_list(found)
     return 0
+
+
+def _line_tuple(p: ProblemLine) -> tuple[object, ...]:
+    """A short line (of a problem as of a past day) as list_rows' tuple after the id, its
+    source and unit standing for themselves (see _names)."""
+    return (p.seq, p.source, p.description, p.lead_unit, p.deadline_text, p.status.value,
+            p.overdue, p.measures_done, p.measures_total)
+
+
+def _names(names: Iterable[str]) -> dict[object, str]:
+    """Each name standing for itself, as list_rows' ids stand for theirs."""
+    return {n: n for n in names}
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
@@ -219,14 +218,15 @@ def cmd_summary(args: argparse.Namespace) -> int:
         units = unit_counts(ledger, flt, as_of) if args.by_unit else []
     finally:
         ledger.close()
-    subject = f"{args.unit}牵头的" if args.unit else ""
+    # `--unit` lists what the unit leads or co-operates on (see README, 牵头单位与配合单位).
+    subject = f"{args.unit}牵头或配合的" if args.unit else ""
     print(sentence(summary, subject))
     if units:
         print()
-        print_table(["牵头单位", "问题数", "已完成", "未完成", "逾期", "长期坚持", "完成率"],
+        print_table(["牵头单位", "问题数", "已完成", "未完成", "逾期", "长期坚持", "完成率", "配合"],
                     [[u.unit, str(u.total), str(u.completed), str(u.open), str(u.overdue),
-                      str(u.ongoing), percent(u.rate)] for u in units],
-                    [16, 6, 6, 6, 6, 8, 7])
+                      str(u.ongoing), percent(u.rate), str(u.cooperating)] for u in units],
+                    [16, 6, 6, 6, 6, 8, 7, 4])
     return 0
 
 

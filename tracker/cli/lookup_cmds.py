@@ -160,10 +160,10 @@ def cmd_names(args: argparse.Namespace) -> int:
 
 def _print_counts(rows: list[NamedCount], what: str, as_json: bool) -> int:
     if as_json:
-        dump_json([{"id": r.id, "name": r.name, "problems": r.problems} for r in rows])
+        dump_json([{"id": r.id or None, "name": r.name, "problems": r.problems} for r in rows])
         return 0
     widest = max([width(r.name) for r in rows] + [8])
-    print_table(["编号", what, "问题数"], [[str(r.id), r.name, str(r.problems)] for r in rows],
+    print_table(["编号", what, "问题数"], [[str(r.id or "—"), r.name, str(r.problems)] for r in rows],
                 [6, widest, 6])
     print(f"共 {len(rows)} 个{what}")
     return 0

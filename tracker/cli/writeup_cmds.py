@@ -47,7 +47,7 @@ def options_from(args: argparse.Namespace, flt: Any, as_of: Any) -> ReportOption
     return ReportOptions(
         flt=flt, as_of=as_of, since=since, template=template, title=args.title or "",
         org=args.org or "", date=parse_day(args.date, "--date") if args.date else None,
-        subject=f"{args.unit}牵头的" if args.unit else "",  # as `rectify summary` words it
+        subject=f"{args.unit}牵头或配合的" if args.unit else "",  # as `rectify summary` words it
     )
 
 

@@ -35,7 +35,9 @@ class ArchiveResult:
 
 def folder_name(problem_id: int, description: str, taken: set[str]) -> str:
     """编号-存在问题的开头, cleaned for any file system and unique in the archive."""
-    head = description.strip().replace("\n", " ")[:16]
+    # A separator in the text would make safe_file_name keep only what follows it, and the
+    # 编号 the import matches folders by would be lost.
+    head = description.strip().replace("\n", " ").replace("/", "_").replace("\\", "_")[:16]
     return unique_name(safe_file_name(f"{problem_id}-{head}", fallback=str(problem_id)), taken)
 
 

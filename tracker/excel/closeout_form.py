@@ -5,6 +5,7 @@ verifier's opinion, and signature and date lines."""
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from tracker.excel.export import save_workbook
 from tracker.excel.export_options import ExportOptions, checked_options
 from tracker.excel.export_rows import safe_text
 from tracker.excel.layout import HeightPlanner, lines_height
+from tracker.excel.office_pdf import NOT_FOUND, convert_to_pdf, find_soffice
 from tracker.excel.styles import LedgerStyles
 from tracker.excel.writer import setup_page, text_cell
 from tracker.excel.writer_stream import StreamSheet
@@ -115,10 +117,14 @@ def export_closeout_forms(
     options: ExportOptions = ExportOptions(),
     progress: Callable[[int, int, str], None] | None = None,
 ) -> int:
-    """Write one 销号单 sheet per problem to ``path`` (.xlsx); returns how many were written."""
+    """Write one 销号单 page per problem to ``path``: an .xlsx sheet each, or a .pdf page each
+    (the workbook converted by LibreOffice); returns how many were written."""
     target = Path(path)
-    if target.suffix.lower() != ".xlsx":
-        raise ValidationError("销号单保存为 .xlsx 文件（可在 Excel 或 WPS 中打印或另存为 PDF）。")
+    if target.suffix.lower() not in (".xlsx", ".pdf"):
+        raise ValidationError("销号单保存为 .xlsx 文件（可在 Excel 或 WPS 中打印或另存为 PDF）"
+                              "或 .pdf 文件（需要安装 LibreOffice）。")
+    if target.suffix.lower() == ".pdf" and find_soffice() is None:
+        raise ValidationError(NOT_FOUND)  # said before any work
     if not target.parent.is_dir():
         raise StorageError(f"文件夹“{target.parent}”不存在，无法导出。")
     ids = list(dict.fromkeys(problem_ids))
@@ -140,5 +146,11 @@ def export_closeout_forms(
             progress(k - 1, len(rows), f"正在生成第 {k} 张销号单…")
         _write_form(wb, styles, p, files.get(p.id, []), options, _sheet_name(p, taken))
     styles.discard_scratch(wb)
-    save_workbook(wb, target)
+    if target.suffix.lower() == ".xlsx":
+        save_workbook(wb, target)
+        return len(rows)
+    with tempfile.TemporaryDirectory(prefix="rectify-closeout-") as tmp:
+        book = Path(tmp) / (safe_file_name(target.stem, fallback=TITLE) + ".xlsx")
+        save_workbook(wb, book)
+        convert_to_pdf(book, target)
     return len(rows)

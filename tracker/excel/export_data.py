@@ -12,8 +12,8 @@ from tracker.db.engine import Ledger
 from tracker.domain import ProblemFilter, ProblemRow
 from tracker.services.as_of import is_past, problems_as_of
 from tracker.services.evidence import evidence_by_problem, evidence_counts
-from tracker.services.export_queries import column_lengths
-from tracker.services.queries import list_problems, problem_ids
+from tracker.services.export_queries import column_lengths, export_problems
+from tracker.services.queries import problem_ids
 
 CHUNK = 1000  # problems per read: small enough for flat memory, big enough for few queries
 
@@ -48,16 +48,12 @@ def iter_problems(ledger: Ledger, selection: Selection, chunk: int = CHUNK
         if selection.past is not None:
             found = problems_as_of(ledger, ProblemFilter(ids=part), selection.past,
                                    with_notes=True)
+            names = evidence_by_problem(ledger, part)
+            rows = {p.id: replace(p, evidence_names=tuple(e.name for e in names.get(p.id, ())))
+                    for p in found}
+            yield from (rows[pid] for pid in part if pid in rows)
         else:
-            found = list_problems(ledger, ProblemFilter(ids=part), with_measures=True,
-                                  with_notes=True)
-        names = evidence_by_problem(ledger, part)
-        rows = {p.id: replace(p, evidence_names=tuple(e.name for e in names.get(p.id, ())))
-                for p in found}
-        for pid in part:
-            row = rows.get(pid)
-            if row is not None:
-                yield row
+            yield from export_problems(ledger, part)
 
 
 def column_extents(ledger: Ledger, flt: ProblemFilter, as_of: dt.date) -> dict[str, int]:

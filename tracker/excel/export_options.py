@@ -42,12 +42,16 @@ COLUMNS: dict[str, Column] = {c.key: c for c in (
     Column("deadline", "整改时限", Level.MEASURE, 15, short=True),
     Column("progress", "整改进展", Level.MEASURE, 18),
     Column("status", "完成情况", Level.MEASURE, 15, short=True),
+    Column("percent", "完成进度", Level.MEASURE, 7, short=True),
     Column("evidence", "佐证材料", Level.PROBLEM, 14),
     Column("remarks", "备注", Level.PROBLEM, 8, short=True),
 )}
-# 佐证材料 is added by itself (before 备注) when any exported problem has evidence.
+# 佐证材料 is added by itself (before 备注) when any exported problem has evidence, and 完成进度
+# (after 完成情况) when any exported measure states a percent: most ledgers never do.
 EVIDENCE_COLUMN = "evidence"
-DEFAULT_COLUMNS: tuple[str, ...] = tuple(k for k in COLUMNS if k != EVIDENCE_COLUMN)
+PERCENT_COLUMN = "percent"
+DEFAULT_COLUMNS: tuple[str, ...] = tuple(k for k in COLUMNS
+                                         if k not in (EVIDENCE_COLUMN, PERCENT_COLUMN))
 
 # The round-trip contract with the Excel importer: keep these names and their order exactly.
 ID_HEADERS: tuple[str, ...] = ("问题ID", "措施ID", "问题版本", "措施版本")

@@ -79,6 +79,8 @@ def problem_label(problem: ProblemRow) -> str:
 
 def safe_text(value: str, problem: ProblemRow, header: str) -> str:
     """Text cleaned of control characters; longer than an Excel cell holds is an error."""
+    if value.isprintable() and len(value) * 2 <= EXCEL_CELL_LIMIT:
+        return value  # nothing to clean, too short to be too long (the usual case)
     text = clean_text(value)
     if too_long_for_cell(text):
         raise CellTooLongError(
@@ -111,48 +113,100 @@ def evidence_words(names: Sequence[str]) -> str:
     return f"{len(names)}个：" + "、".join(names) if names else ""
 
 
-def _measure_cells(problem: ProblemRow, m: MeasureRow | None, as_of: dt.date) -> dict[str, str]:
+def _measure_cells(problem: ProblemRow, m: MeasureRow | None, as_of: dt.date,
+                   words: DeadlineWords) -> dict[str, str]:
     if m is None:
         overdue = problem.is_overdue(as_of)
         return {
             "measure": "", "lead_unit": problem.lead_unit, "progress": "",
             "co_units": problem.co_units, "owner": problem.owner,
-            "deadline": rules.deadline_words(problem.deadline, problem.deadline_text, as_of),
-            "status": status_words(problem.status, overdue),
+            "deadline": words.problem(problem.deadline, problem.deadline_text),
+            "status": status_words(problem.status, overdue), "percent": "",
         }
     return {
         "measure": m.text, "lead_unit": m.lead_unit or problem.lead_unit,
         # Each measure answers for itself; an empty one falls back to the problem's.
         "co_units": m.co_units or problem.co_units, "owner": m.owner or problem.owner,
-        "deadline": rules.measure_deadline_words(m, as_of),
-        "progress": progress_words(m.notes),
+        "deadline": words.measure(m),
+        "progress": progress_words(m.notes) if m.notes else "",
         "status": status_words(m.status, m.is_overdue(as_of)),
+        "percent": "" if m.percent is None else f"{m.percent}%",
     }
+
+
+class DeadlineWords:
+    """整改时限 as the rules write it on one day, each distinct deadline worked out once (the
+    rule parses the typed text again, about 10 µs; a ledger has few distinct deadlines)."""
+
+    LIMIT = 50_000  # distinct deadlines remembered before starting afresh
+
+    def __init__(self, as_of: dt.date) -> None:
+        self.as_of = as_of
+        self._seen: dict[tuple[object, ...], str] = {}
+
+    def problem(self, date: dt.date | None, text: str) -> str:
+        """A problem's own deadline (rules.deadline_words)."""
+        key = (date, text)
+        got = self._seen.get(key)
+        if got is None:
+            got = self._keep(key, rules.deadline_words(date, text, self.as_of))
+        return got
+
+    def measure(self, m: MeasureRow) -> str:
+        """A measure's deadline, with its original once extended (rules.measure_deadline_words)."""
+        key = (m.deadline, m.deadline_text, m.original_deadline, m.original_deadline_text, 1)
+        got = self._seen.get(key)
+        if got is None:
+            got = self._keep(key, rules.measure_deadline_words(m, self.as_of))
+        return got
+
+    def _keep(self, key: tuple[object, ...], words: str) -> str:
+        if len(self._seen) >= self.LIMIT:
+            self._seen.clear()
+        self._seen[key] = words
+        return words
+
+
+class BlockBuilder:
+    """The printed lines of each problem of one ledger (its columns, day and unit): the
+    columns are sorted by level once and the deadline words shared across problems."""
+
+    def __init__(self, columns: Sequence[Column], as_of: dt.date, unit: str | None = None
+                 ) -> None:
+        self.columns = tuple(columns)
+        self.as_of = as_of
+        self.unit = unit
+        self.words = DeadlineWords(as_of)
+        self.problem_cols = [(c.key, c.header) for c in columns if c.level is Level.PROBLEM]
+        self.measure_cols = [(c.key, c.header) for c in columns if c.level is Level.MEASURE]
+        self.keys = [c.key for c in columns]
+
+    def block(self, problem: ProblemRow, number: int) -> LedgerBlock:
+        """The printed lines of one problem, numbered ``number`` in this ledger."""
+        values = _problem_cells(problem, number)
+        shared = {k: safe_text(values[k], problem, h) for k, h in self.problem_cols}
+        measures: Sequence[MeasureRow | None] = measures_for_unit(problem, self.unit) or (None,)
+        lines = []
+        as_of, keys = self.as_of, self.keys
+        for m in measures:
+            values = _measure_cells(problem, m, as_of, self.words)
+            cells = dict(shared)
+            for k, h in self.measure_cols:
+                cells[k] = safe_text(values[k], problem, h)
+            texts = tuple([cells[k] for k in keys])
+            if m is None:
+                lines.append(LedgerLine(texts, problem.status, problem.is_overdue(as_of),
+                                        problem.id, None, problem.version, None))
+            else:
+                lines.append(LedgerLine(texts, m.status, m.is_overdue(as_of), problem.id, m.id,
+                                        problem.version, m.version))
+        return LedgerBlock(number, tuple(lines))
 
 
 def build_block(
     problem: ProblemRow, number: int, columns: Sequence[Column], as_of: dt.date,
     unit: str | None = None,
 ) -> LedgerBlock:
-    """The printed lines of one problem, numbered ``number`` in this ledger."""
-    shared = {c.key: safe_text(v, problem, c.header)
-              for c, v in _pick(columns, _problem_cells(problem, number), Level.PROBLEM)}
-    measures: Sequence[MeasureRow | None] = measures_for_unit(problem, unit) or (None,)
-    lines = []
-    for m in measures:
-        own = {c.key: safe_text(v, problem, c.header)
-               for c, v in _pick(columns, _measure_cells(problem, m, as_of), Level.MEASURE)}
-        cells = {**shared, **own}
-        texts = tuple(cells[c.key] for c in columns)
-        if m is None:
-            lines.append(LedgerLine(texts, problem.status, problem.is_overdue(as_of),
-                                    problem.id, None, problem.version, None))
-        else:
-            lines.append(LedgerLine(texts, m.status, m.is_overdue(as_of), problem.id, m.id,
-                                    problem.version, m.version))
-    return LedgerBlock(number, tuple(lines))
-
-
-def _pick(columns: Sequence[Column], values: dict[str, str], level: Level
-          ) -> list[tuple[Column, str]]:
-    return [(c, values[c.key]) for c in columns if c.level is level]
+    """The printed lines of one problem, numbered ``number`` in this ledger (a whole ledger:
+    one BlockBuilder for all its problems)."""
+    return BlockBuilder(columns, as_of, unit).block(problem, number)

@@ -48,7 +48,7 @@ INFERRED = {
     "sentence": ("status", "个单元格是一段说明，完成情况从句中的词读取，全文另存为整改进展"),
     "progress_status": ("progress", "个整改进展单元格只写了状态词，按完成情况读取"),
     "progress_sentence": ("progress", "个整改进展单元格中的完成情况从句中的词读取（表中没有完成情况列）"),
-    "percent": ("percent", "个完成进度按百分比读取，记为整改进展“完成进度N%”（100%即已完成）"),
+    "percent": ("percent", "个完成进度按百分比读取，记为措施的完成进度（100%即已完成）"),
     "unit": ("lead_unit", "个单位单元格写了几个单位或“牵头/配合”，第一个（或标“牵头”的）作牵头单位，"
                           "其余作配合单位"),
     "numbered": ("measure", "个整改措施单元格内编了号（1.…2.…），已拆为多项措施"),
@@ -148,6 +148,11 @@ class ValueReader:
 
     def status(self, cells: RowCells) -> tuple[Status | None, str]:
         """(status or None when empty, extra note text when the cell says more than a word)."""
+        status, extra, _ = self.status_parts(cells)
+        return status, extra
+
+    def status_parts(self, cells: RowCells) -> tuple[Status | None, str, int | None]:
+        """status() and the 完成进度 a percentage written in the 完成情况 column states."""
         text = self.text(cells, "status")
         if text not in self._statuses:
             try:
@@ -159,25 +164,25 @@ class ValueReader:
             yes_no = yes_no_status(text)
             if yes_no is not None:
                 self.infer("yesno", cells.row)
-                return yes_no, ""
+                return yes_no, "", None
             said = sentence_status(text)
             if said is not None:
                 self.infer("sentence", cells.row)
-                return said, text
+                return said, text, None
             pct = percent_of(text)
-            if pct is not None:  # "60%" in a 完成情况 column
+            if pct is not None:  # "60%" in a 完成情况 column: the measure's 完成进度
                 self.infer("percent", cells.row)
-                return status_for_percent(pct), f"完成进度{pct}%"
+                return status_for_percent(pct), "", pct
             self.finding(cells.row, "status", f"无法识别完成情况“{text[:30]}”，应为：{STATUS_HINT}。",
                          value=text)
-            return None, ""
+            return None, "", None
         status, exact = known
         if exact:
-            return status, ""
+            return status, "", None
         assert status is not None
         self.finding(cells.row, "status", f"完成情况“{text[:30]}”按“{status.label}”导入，"
                      "全文另存为一条整改进展。", WARNING, text)
-        return status, text
+        return status, text, None
 
     def returned_status(self, row: int, status: Status | None) -> Status | None:
         """已销号 in a returned file comes in as 已完成, with a warning at its cell: close-out
@@ -235,17 +240,18 @@ class ValueReader:
             self.finding(cells.row, "measure", "这一行有时限或完成情况，但“整改措施”为空，"
                          "已导入为一项没有文字的措施，请补充。", WARNING)
         deadline = self.deadline(cells)
-        status, extra = self.status(cells)
+        status, extra, status_pct = self.status_parts(cells)
         status, notes = self._progress(cells, status)
         day = self.fill_date or self.today
         if extra:
             notes += (NoteLine(day, extra, False),)
+        # 完成进度 is kept on the measure; 100 % with no status is 已完成, more than 0 % 整改中.
         pct, pct_text = self.percent(cells)
         if pct is not None:
-            notes += (NoteLine(day, f"完成进度{pct}%", False),)
             status = status or status_for_percent(pct)
-        elif pct_text:
+        elif pct_text:  # not a percentage: kept as a note rather than dropped
             notes += (NoteLine(day, pct_text, False),)
+        pct = pct if pct is not None else status_pct
         status = self.returned_status(cells.row, status) or Status.NOT_STARTED
         unit = split_units(self.text(cells, "lead_unit"))
         if unit.split:
@@ -261,8 +267,9 @@ class ValueReader:
             deadline_kind=deadline.kind if deadline else None,
             status=status,
             done_on=None if status.is_open else self.fill_date,
+            percent=pct,
         )
-        return PlannedMeasure(cells.row, data, notes, pct)
+        return PlannedMeasure(cells.row, data, notes)
 
     def _numbered(self, m: PlannedMeasure) -> list[PlannedMeasure]:
         """A measure cell numbering several measures becomes one measure each (same unit,

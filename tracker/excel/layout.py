@@ -197,12 +197,19 @@ def grow(own: Sequence[float], shared: float) -> list[float]:
 
 class HeightPlanner:
     """Row heights for the lines of one problem: each line as tall as its tallest own cell,
-    then grown evenly until the merged problem cells fit across them."""
+    then grown evenly until the merged problem cells fit across them. Each column remembers
+    the line counts of the texts it has seen (units, names, deadlines and statuses repeat)."""
+
+    REMEMBER = 20_000  # texts remembered per column before starting afresh
 
     def __init__(self, widths: Sequence[float], merged: Sequence[bool], font_pt: float) -> None:
         self.caps = [capacity(w, font_pt) for w in widths]
         self.merged = list(merged)
         self.font_pt = font_pt
+        self._seen: list[dict[str, int]] = [{} for _ in widths]
+        self._all = range(len(self.caps))
+        self._own = [j for j, m in enumerate(self.merged) if not m]
+        self._shared = [j for j, m in enumerate(self.merged) if m]
 
     def heights(self, lines: Sequence[Sequence[str]]) -> list[float]:
         """Heights in points, one per line, each capped at Excel's row limit."""
@@ -210,20 +217,27 @@ class HeightPlanner:
 
     def parts(self, lines: Sequence[Sequence[str]]) -> tuple[list[float], float]:
         """Each line's own height, and the height the merged problem cells need."""
-        own = [self._height(texts, own_only=len(lines) > 1) for texts in lines]
-        shared = self._shared_height(lines[0]) if len(lines) > 1 else 0.0
-        return own, shared
+        f, n = self.font_pt, len(self.caps)
+        if any(len(texts) < n for texts in lines):  # fewer texts than columns: the rest empty
+            lines = [[*texts, *[""] * (n - len(texts))] for texts in lines]
+        if len(lines) == 1:
+            return [lines_height(self._most(lines[0], self._all), f)], 0.0
+        own = [lines_height(self._most(texts, self._own), f) for texts in lines]
+        return own, lines_height(self._most(lines[0], self._shared), f)
 
-    def _height(self, texts: Sequence[str], own_only: bool) -> float:
+    def _most(self, texts: Sequence[str], cols: Sequence[int]) -> int:
         most = 1
-        for text, cap, merged in zip(texts, self.caps, self.merged):
-            if text and not (own_only and merged):
-                most = max(most, line_count(text, cap))
-        return lines_height(most, self.font_pt)
+        for j in cols:
+            text = texts[j]
+            if text:
+                n = self._seen[j].get(text) or self._count(j, text)
+                if n > most:
+                    most = n
+        return most
 
-    def _shared_height(self, texts: Sequence[str]) -> float:
-        most = 1
-        for text, cap, merged in zip(texts, self.caps, self.merged):
-            if text and merged:
-                most = max(most, line_count(text, cap))
-        return lines_height(most, self.font_pt)
+    def _count(self, j: int, text: str) -> int:
+        seen = self._seen[j]
+        if len(seen) >= self.REMEMBER:
+            seen.clear()
+        n = seen[text] = line_count(text, self.caps[j])
+        return n

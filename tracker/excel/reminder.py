@@ -173,11 +173,11 @@ def export_reminder(
     wide(f"{unit}：", styles.meta_left, lines_height(1, size + 1) + 4)
     ask = (f"请于{cn_date(reply_by)}前" if reply_by else "请尽快")
     if count:
-        body = (f"　　截至{cn_date(day)}，贵单位牵头的整改事项尚有{count}项未完成，其中逾期{overdue}项、"
+        body = (f"　　截至{cn_date(day)}，贵单位牵头或配合的整改事项尚有{count}项未完成，其中逾期{overdue}项、"
                 f"{DUE_SOON_DAYS}天内到期{soon}项。请对照下表抓紧推进，{ask}将最新整改进展和佐证材料"
                 f"报送{options.org or '我单位'}。")
     else:  # nothing to chase: no "尚有0项…请抓紧推进"
-        body = f"　　截至{cn_date(day)}，贵单位牵头的整改事项均已完成，无需催办。"
+        body = f"　　截至{cn_date(day)}，贵单位牵头或配合的整改事项均已完成，无需催办。"
     planner = HeightPlanner([sum(WIDTHS)], [False], size + 1)
     wide(body, styles.wrapped, planner.heights([[body]])[0])
     wide("", styles.plain, 6)

@@ -12,13 +12,15 @@ from tracker.deadlines import Deadline, format_date_cn
 from tracker.domain import MeasureRow, ProblemInput, ProblemRow, Status
 from tracker.excel.cells import NoteLine, cell_text
 from tracker.excel.export_rows import deadline_words, progress_words
-from tracker.excel.import_rows import Finding, RowCells, RowGroup, parse_id
+from tracker.excel.cell_kinds import percent_of
+from tracker.excel.import_rows import WARNING, Finding, RowCells, RowGroup, parse_id
 from tracker.excel.import_values import ValueReader
 from tracker.excel.roundtrip_seen import SeenMeasure, SeenProblem, current_view
 from tracker.import_model import KEEP_LEDGER as KEEP_LEDGER  # re-exported, as are the next
 from tracker.import_model import RESOLUTIONS as RESOLUTIONS
 from tracker.import_model import TAKE_FILE as TAKE_FILE
 from tracker.import_model import FieldChange, RowUpdate
+from tracker.units import canonical_co_units
 
 PROBLEM_FIELDS = {"description": "存在问题", "category": "问题类别", "goal": "整改目标",
                   "co_units": "配合单位", "leader": "责任领导", "owner": "责任人", "remarks": "备注"}
@@ -118,6 +120,8 @@ class RoundTripDiff:
             if not self.reader.has(fld) or fld in per_measure:
                 continue
             new = self.reader.text(cells, fld)
+            if fld == "co_units":  # stored as folded names joined by "、"
+                new = canonical_co_units(new)
             if fld == "description" and not new:
                 self.reader.finding(cells.row, fld, "“存在问题”不能为空。")
                 continue
@@ -147,11 +151,15 @@ class RoundTripDiff:
                                        seen.lead_unit))
         for fld in sorted(per_measure):
             value = r.text(cells, fld)
+            if fld == "co_units":
+                value = canonical_co_units(value)
             was, now = getattr(seen, fld), getattr(m, fld) or getattr(p, fld)
             if value and value != was.strip() and value != now.strip():
                 out.append(FieldChange("measure", fld, PROBLEM_FIELDS[fld], now, value, value, was))
         if r.has("deadline"):
             out += self._deadline_change(cells, m, seen)
+        if r.has("percent"):
+            out += self._percent_change(cells, m, seen)
         extra = ""
         if r.has("status"):
             status, extra = r.status(cells)
@@ -182,6 +190,22 @@ class RoundTripDiff:
             return []
         return [FieldChange("measure", "deadline", "整改时限", deadline_words(m.deadline,
                             m.deadline_text), _deadline_text(d), d, was)]
+
+    def _percent_change(self, cells: RowCells, m: MeasureRow, seen: SeenMeasure
+                        ) -> list[FieldChange]:
+        """完成进度 ("60%" or 0.6): an empty cell changes nothing, as with the other fields."""
+        value = cells.values.get("percent")
+        if not cell_text(value).strip():
+            return []
+        pct = percent_of(value)
+        if pct is None:
+            self.reader.finding(cells.row, "percent", f"完成进度“{cell_text(value)[:30]}”不是百分比"
+                                "（如 60% 或 0.6），未导入。", WARNING, value)
+            return []
+        if pct in (seen.percent, m.percent):
+            return []
+        return [FieldChange("measure", "percent", "完成进度", _pct(m.percent), _pct(pct), pct,
+                            _pct(seen.percent))]
 
     def _note_changes(self, cells: RowCells, m: MeasureRow) -> list[FieldChange]:
         text = cell_text(cells.values.get("progress")).strip()
@@ -217,6 +241,10 @@ def _after(p: ProblemRow, m: MeasureRow | None, changes: list[FieldChange]
              new.get("deadline", deadline_words(m.deadline, m.deadline_text)),
              new.get("status", m.status.label), notes)
     return after, frozenset(new) | ({"progress"} if notes else frozenset())
+
+
+def _pct(value: int | None) -> str:
+    return "" if value is None else f"{value}%"
 
 
 def _problem_input(p: ProblemRow) -> ProblemInput:

@@ -27,6 +27,7 @@ class SeenMeasure:
     status: Status
     owner: str = ""  # 责任人 as the ledger showed it: the measure's, else the problem's
     co_units: str = ""  # 配合单位, likewise
+    percent: int | None = None  # 完成进度
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ def current_view(p: ProblemRow) -> SeenProblem:
     fields["category"] = p.category
     measures = {m.id: SeenMeasure(m.text, m.lead_unit or p.lead_unit, m.deadline,
                                   m.deadline_kind, m.deadline_text, m.status,
-                                  m.owner or p.owner, m.co_units or p.co_units)
+                                  m.owner or p.owner, m.co_units or p.co_units, m.percent)
                 for m in p.measures}
     return SeenProblem(fields, measures)
 
@@ -86,6 +87,7 @@ class ExportHistory:
             date = before("measure", m.id, "deadline")
             kind = before("measure", m.id, "deadline_kind")
             status = before("measure", m.id, "status")
+            percent = before("measure", m.id, "percent")
             measures[m.id] = SeenMeasure(
                 text=_or(before("measure", m.id, "text"), cur.text),
                 lead_unit=own or problem_lead,
@@ -95,6 +97,7 @@ class ExportHistory:
                 status=cur.status if status is None else Status(status),
                 owner=_or(before("measure", m.id, "owner"), m.owner) or fields["owner"],
                 co_units=_or(before("measure", m.id, "co_units"), m.co_units) or fields["co_units"],
+                percent=cur.percent if percent is None else _int(percent),
             )
         return SeenProblem(fields, measures)
 
@@ -105,6 +108,10 @@ class ExportHistory:
 
 def _or(old: str | None, current: str) -> str:
     return current if old is None else old
+
+
+def _int(text: str) -> int | None:
+    return int(text) if text.strip().isdigit() else None
 
 
 def _date(text: str) -> dt.date | None:

@@ -19,8 +19,8 @@ from tracker.services.period import PeriodChanges, kind_rows, unit_periods, unit
 from tracker.summary import LedgerSummary, UnitCounts, cn_date, percent
 
 STATS_SHEET = "统计"
-WIDTHS = (22, 10, 10, 10, 10, 10, 10)
-UNIT_HEADERS = ("牵头单位", "问题数", "已完成", "未完成", "逾期", "长期坚持", "完成率")
+WIDTHS = (22, 10, 10, 10, 10, 10, 10, 8)
+UNIT_HEADERS = ("牵头单位", "问题数", "已完成", "未完成", "逾期", "长期坚持", "完成率", "配合")
 
 
 class StatsSheetWriter:
@@ -80,9 +80,10 @@ class StatsSheetWriter:
         self._table(["计划完成时间", "问题数"], plan)
         self._wide("三、按牵头单位", self.st.meta_left, lines_height(1, size + 1))
         self._table(UNIT_HEADERS, [[u.unit, u.total, u.completed, u.open, u.overdue, u.ongoing,
-                                    percent(u.rate)] for u in units])
+                                    percent(u.rate), u.cooperating] for u in units])
         if units:
-            self._wide("注：一个问题由多个单位牵头时（问题和措施的牵头单位不同），每个单位各计一次。",
+            self._wide("注：一个问题按牵头单位计数（问题和措施的牵头单位不同时各计一次）；“配合”为该单位"
+                       "仅作为配合单位的问题数，不计入问题数。",
                        self.st.wrapped, lines_height(1, size))
 
     def write_period(self, changes: PeriodChanges, before: str, now: str) -> None:

@@ -31,7 +31,7 @@ GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
 # Which columns are centred (short values) rather than left-aligned running text.
 CENTRED_KEYS = frozenset({"number", "category", "lead_unit", "co_units", "leader", "owner",
-                          "deadline", "status"})
+                          "deadline", "status", "percent"})
 
 
 # The workbook's default font sets the unit column widths are measured in (its digit width).

@@ -69,6 +69,7 @@ class WidthFitter:
         # One-line blocks: HeightPlanner counts every cell on the line; the same as taking
         # the problem cells as "shared" over that one line.
         self.sizes = [len(b.lines) for b in blocks]
+        self._heights: list[float] = []
         self.counts: dict[int, _Counts] = {}
         for j in self.measure:
             self.counts[j] = _Counts([ln.texts[j] for b in blocks for ln in b.lines], font_pt)
@@ -86,13 +87,23 @@ class WidthFitter:
         return self._total(own, shared)
 
     def _total(self, own: Sequence[int], shared: Sequence[int]) -> float:
-        f, total, i = self.font_pt, 0.0, 0
+        lh = self._line_heights(max(max(own, default=1), max(shared, default=1)))
+        total, i = 0.0, 0
         for b, size in enumerate(self.sizes):
-            rows = sum(lines_height(own[k], f) for k in range(i, i + size))
-            total += max(rows, lines_height(shared[b], f)) if size > 1 else \
-                lines_height(max(own[i], shared[b]), f)
+            if size > 1:
+                rows = sum([lh[k] for k in own[i:i + size]])
+                total += max(rows, lh[shared[b]])
+            else:
+                total += lh[max(own[i], shared[b])]
             i += size
         return total
+
+    def _line_heights(self, most: int) -> list[float]:
+        """lines_height(k) for k up to ``most``, by index (the same floats, no call per row)."""
+        table = self._heights
+        while len(table) <= most:
+            table.append(lines_height(len(table), self.font_pt))
+        return table
 
     def _trial(self, widths: list[float], j: int, w: float,
                tops: tuple[tuple[list[int], list[int], list[int]],

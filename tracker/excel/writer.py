@@ -20,11 +20,12 @@ from tracker.excel.layout import (
     MARGIN_TOP_IN,
     HeightPlanner,
     PageFlow,
+    grow,
     lines_height,
     page_room,
 )
 from tracker.excel.styles import LedgerStyles
-from tracker.excel.writer_stream import StreamSheet
+from tracker.excel.sheet_xml import XmlSheet, number_xml, text_xml
 from tracker.summary import cn_date
 from tracker.text import clean_text
 
@@ -80,13 +81,16 @@ def setup_page(ws: Any, header_row: int | None, landscape: bool = True) -> None:
 
 
 class LedgerSheetWriter:
-    """Streams one ledger sheet; call ``write(blocks)`` once."""
+    """Streams one ledger sheet; call ``write(blocks)`` once. The table's rows are written as
+    XML text (sheet_xml), each column's cell style numbered once."""
+
+    sheet_class: type[XmlSheet] = XmlSheet
 
     def __init__(
         self, wb: Workbook, name: str, title: str, columns: Sequence[Column],
         widths: Sequence[float], options: ExportOptions, styles: LedgerStyles,
     ) -> None:
-        self.ws = StreamSheet.add_to(wb, name)
+        self.ws = self.sheet_class.add_to(wb, name)
         self.title = title
         self.columns = list(columns)
         self.options = options
@@ -95,27 +99,36 @@ class LedgerSheetWriter:
         self.merged_cols = [i for i, c in enumerate(columns) if c.level is Level.PROBLEM]
         self.planner = HeightPlanner(widths, [c.level is Level.PROBLEM for c in columns],
                                      options.font_size)
-        self.body_styles = styles.column_styles([c.key for c in columns])
+        ws = self.ws
+        self.body_ids = [ws.style_id(s) for s in styles.column_styles([c.key for c in columns])]
+        self.plain_id = ws.style_id(styles.plain)
+        self.status_ids = {st: ws.style_id(style) for st, style in styles.status.items()}
+        self.overdue_id = ws.style_id(styles.overdue)
         self.status_col = next((i for i, c in enumerate(columns) if c.key == "status"), None)
-        self.row = 0
+        letters = [get_column_letter(i) for i in range(1, self.n + len(ID_HEADERS) + 1)]
+        self.letters = letters[:self.n]
+        self.id_letters = letters[self.n:]
+        # Continuation lines leave a problem-level cell empty (the merge above shows it).
+        self.keep_later = [c.level is Level.MEASURE for c in columns]
+        self.merge_letters = [letters[i] for i in self.merged_cols]
         self.rows_written = 0
         self.room = page_room(widths)
         self.flow: PageFlow | None = None
-        dims = self.ws.column_dimensions
+        dims = ws.column_dimensions
         for i, w in enumerate(widths, start=1):
             dims[get_column_letter(i)].width = w
         for i in range(self.n + 1, self.n + 1 + len(ID_HEADERS)):
             dims[get_column_letter(i)].width = ID_WIDTH
             dims[get_column_letter(i)].hidden = True
-        setup_page(self.ws, HEADER_ROW)
+        setup_page(ws, HEADER_ROW)
+
+    @property
+    def row(self) -> int:
+        """The last row written."""
+        return self.ws.rows_done
 
     def _append(self, cells: list[Any], height: float | None = None) -> None:
-        self.row += 1
-        if height is not None:
-            self.ws.row_dimensions[self.row].height = height
-        self.ws.append(cells)
-        if height is not None:  # streamed rows need not keep their dimension object
-            del self.ws.row_dimensions[self.row]
+        self.ws.append(cells, height)
 
     def _merge(self, first_col: int, first_row: int, last_col: int, last_row: int) -> None:
         self.ws.merge(first_col, first_row, last_col, last_row)
@@ -153,36 +166,40 @@ class LedgerSheetWriter:
     def write_block(self, block: LedgerBlock) -> None:
         """The lines of one problem, its problem-level cells merged across them (across each
         part, when the page flow splits the problem between two pages)."""
-        ws, st = self.ws, self.styles
+        ws = self.ws
         own, shared = self.planner.parts([line.texts for line in block.lines])
         split: int | None = None
         if self.flow is None:
-            heights = self.planner.heights([line.texts for line in block.lines])
+            heights = grow(own, shared)
         else:
             brk, split, heights = self.flow.place(own, shared)
             if brk:
-                self.ws.page_break_after(self.row)
+                ws.page_break_after(self.row)
         first = self.row + 1
+        letters, ids, keep_later = self.letters, self.body_ids, self.keep_later
+        status_col, a, b, c, d = self.status_col, *self.id_letters
+        plain = self.plain_id
         for k, (line, height) in enumerate(zip(block.lines, heights)):
             if k == split:
-                self.ws.page_break_after(self.row)
-            cells = []
-            for i, (text, style) in enumerate(zip(line.texts, self.body_styles)):
-                if i == self.status_col:
-                    style = st.status_style(line.status, line.overdue)
-                keep = k == 0 or self.columns[i].level is Level.MEASURE
-                cells.append(text_cell(ws, text if keep else "", style))
-            cells += [number_cell(ws, line.problem_id, st.plain),
-                      number_cell(ws, line.measure_id, st.plain),
-                      number_cell(ws, line.problem_version, st.plain),
-                      number_cell(ws, line.measure_version, st.plain)]
-            self._append(cells, height)
+                ws.page_break_after(self.row)
+            r = self.row + 1
+            cells = [text_xml(f"{letter}{r}", sid, text if k == 0 or keep else "")
+                     for letter, sid, text, keep in zip(letters, ids, line.texts, keep_later)]
+            if status_col is not None:
+                sid = self.overdue_id if line.overdue else self.status_ids[line.status]
+                cells[status_col] = text_xml(f"{letters[status_col]}{r}", sid,
+                                             line.texts[status_col])
+            cells.append(number_xml(f"{a}{r}", plain, line.problem_id))
+            cells.append(number_xml(f"{b}{r}", plain, line.measure_id))
+            cells.append(number_xml(f"{c}{r}", plain, line.problem_version))
+            cells.append(number_xml(f"{d}{r}", plain, line.measure_version))
+            ws.append_xml("".join(cells), height)
         parts = [(first, self.row)] if split is None else [(first, first + split - 1),
                                                               (first + split, self.row)]
+        refs = ws.merge_refs
         for top, bottom in parts:
             if bottom > top:
-                for i in self.merged_cols:
-                    self._merge(i + 1, top, i + 1, bottom)
+                refs.extend(f"{letter}{top}:{letter}{bottom}" for letter in self.merge_letters)
         self.rows_written += len(block.lines)
 
     def write_foot(self) -> None:

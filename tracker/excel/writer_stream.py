@@ -47,6 +47,7 @@ class StreamSheet(WriteOnlyWorksheet):
         super().__init__(parent, title)
         self.merge_refs: list[str] = []
         self.break_rows: list[int] = []
+        self.rows_done = 0
 
     @classmethod
     def add_to(cls, wb: Workbook, title: str) -> StreamSheet:
@@ -54,6 +55,19 @@ class StreamSheet(WriteOnlyWorksheet):
         ws = cls(wb, title)
         wb._add_sheet(ws)
         return ws
+
+    def append(self, row: Iterable[Any], height: float | None = None) -> None:  # type: ignore[override]
+        """Add the next row (cells or None for a gap), ``height`` points tall when given."""
+        self.rows_done += 1
+        if height is not None:
+            self.row_dimensions[self.rows_done].height = height
+        super().append(row)
+        if height is not None:  # streamed rows need not keep their dimension object
+            del self.row_dimensions[self.rows_done]
+
+    def style_id(self, style: Any) -> int:
+        """The workbook's number for a cell style array (registered on first use)."""
+        return int(self.parent._cell_styles.add(style))
 
     def merge(self, first_col: int, first_row: int, last_col: int, last_row: int) -> None:
         """Merge a rectangle (the caller never overlaps merges)."""

@@ -26,6 +26,11 @@ _STATUS_LEAD = re.compile(
     r"(?:该|此|本|目前|截至|截止|现已|已|正在|仍|需|尚|整改(?:进展|情况|状态)?|前[一二三两四]项|后[一二三两]项|"
     r"第[一二三四]项|全部|基本|均|总体|持续|长期)"
 )
+# A last clause that is nothing but a status ("…，正在推进。", "…，已完成整改。").
+_TAIL_STATUS = re.compile(
+    r"(?<=[，,])\s?(?:目前|现已|均已|仍|尚)?(?:已完成整改|已整改到位|整改到位|已完成|已整改|正在推进|正在整改|正在实施|"
+    r"正在落实|持续推进中|推进中|整改中|需长期坚持|长期坚持)[。；;！!]?$"
+)
 # A status sentence is short: a long one is work done, whatever words it holds.
 _STATUS_SENTENCE_MAX = 40
 _SENTENCES = re.compile(r"[^。；;！!\n]+[。；;！!]?")
@@ -86,6 +91,11 @@ def status_sentence(text: str) -> Status | None:
             st = status_in(s)
             if st is not None:
                 found = st
+        elif s:
+            # "实施乡村教师定向培养计划，正在推进。": a measure whose last clause is only a status.
+            tail = _TAIL_STATUS.search(s)
+            if tail is not None:
+                found = status_in(tail.group()) or found
     return found
 
 

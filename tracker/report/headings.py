@@ -48,7 +48,7 @@ _COMMA = re.compile(r"[，,、]")
 _INLINE_CLAUSE = re.compile(r"([^。；;：:！!？?\n]{1,24})[。：:]\s*")
 _YEAR = re.compile(rf"[{mk.DIGITS}]{{4}}\s?年度?")
 
-_LEVEL_BY_KIND = {
+LEVEL_BY_KIND = {
     mk.CHAPTER: 7,
     mk.CN_DUN: 8,
     mk.PAREN_CN: 9,
@@ -126,7 +126,7 @@ def is_heading(text: str, md_level: int, bold: bool) -> bool:
     if text[-1] in "。." and role_of(text) not in (PROBLEM, MEASURE, MIXED):
         return False  # "1.学位不足。" is a sentence: a short item, not a title
     marker = mk.marker_at_start(text)
-    if marker is not None and marker.kind in _LEVEL_BY_KIND:
+    if marker is not None and marker.kind in LEVEL_BY_KIND:
         return True
     # An unnumbered line is a heading only when it is little more than the keyword itself.
     return len(text) <= 20 and not _COMMA.search(text) and role_of(text) in (PROBLEM, MEASURE, MIXED)
@@ -139,8 +139,8 @@ def level_of(text: str, md_level: int) -> int:
     if md_level > 0:
         return md_level
     marker = mk.marker_at_start(text)
-    if marker is not None and marker.kind in _LEVEL_BY_KIND:
-        return _LEVEL_BY_KIND[marker.kind]
+    if marker is not None and marker.kind in LEVEL_BY_KIND:
+        return LEVEL_BY_KIND[marker.kind]
     return UNNUMBERED_LEVEL
 
 

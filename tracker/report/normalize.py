@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from tracker.report import headings as hd
 from tracker.report import markers as mk
+from tracker.report.classify import is_contact
 
 
 @dataclass(slots=True)
@@ -161,6 +162,8 @@ def _joins(
         return False
     if not soft_wrap and is_terminal(last):
         return False
+    if not soft_wrap and is_contact(cur.text):
+        return False  # "联系电话：0000-1234567" ends without a stop; the signature is a line of its own
     if _DATE.fullmatch(nxt.text):
         return False
     # A line without any punctuation is a signature, a date or a letterhead, not a cut sentence.

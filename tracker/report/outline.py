@@ -1,51 +1,37 @@
-"""The outline of a report: a tree of numbered items, and the problem items it holds.
+"""The outline of a report, read first for every document: a tree of headings and items.
 
-Paragraphs nest by their numbering (一、 > （一） > 1. > （1） > ① > 一是); plain paragraphs belong to
-the item above them. A problem item is found by what it holds, not by where it stands:
-- ``关于“X”的问题`` (巡察整改通报): X is the problem, the rest says how it was rectified;
-- an item followed by a measure label (整改措施： / 整改情况： / 整改措施及进展) in a section of
-  problems: the item is the problem, what follows the label its measures.
-Everything else is left to the section-based reading in ``parser``; ``claimed`` tells which
-paragraphs the outline used so they are not read twice.
+Paragraphs nest by their numbering (第一部分 > 一、 > （一） > 1. > （1） > ① > 一是/第一); a plain
+paragraph belongs to the item above it. Besides the tree, the outline tells for every paragraph
+whether it opens a section (a heading), which section it stands in (存在问题 / 整改措施 / 成效 …,
+by the headings above it) and what kind of line it is (``classify``: notes, contact lines, dates
+and signatures are never items). Every reading after it works from this outline:
+``shapes`` finds the problem items the tree shows, ``sections`` hands the rest to the pairing by
+section, ``tables`` reads the table rows.
 """
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass, field
 
-from tracker.domain import Status
-from tracker.report import facts as fx
+from tracker.report import classify as cl
 from tracker.report import headings as hd
 from tracker.report import markers as mk
 from tracker.report.normalize import Paragraph
 
-_ABOUT = re.compile(r"关于\s?[“\"「『]([^”\"」』\n]{2,300})[”\"」』]\s?(?:等|方面|的)*\s?问题[。：:]?\s*")
 # A line that is only a measure label, colon or not ("整改措施及进展", "整改情况：").
-_LABEL_LINE = re.compile(
+LABEL_LINE = re.compile(
     r"(?:具体)?(?:整改措施及(?:进展|成效|落实情况)|整改措施|整改情况|整改举措|整改进展情况|整改落实情况|落实情况|"
     r"改进措施|整改进展及成效|主要措施|采取措施|整改建议|整改意见|整改要求)\s?[：:]?"
 )
-_LABEL_INLINE = re.compile(
-    r"(?:^|(?<=[。；;！!？?\s]))(?:具体)?(?:整改措施及(?:进展|成效|落实情况)|整改措施|整改情况|整改举措|"
-    r"整改进展情况|整改落实情况|改进措施|整改进展及成效|整改建议|整改意见|整改要求)\s?[：:]\s*"
-)
-_DONE_LABEL = re.compile(r"情况|进展|成效")
-# "关于教师编制不足的问题" as a whole heading, unquoted.
-_ABOUT_BARE = re.compile(r"关于([^，,。；;：:“”\"\n]{2,40}?)(?:等|方面|的)*问题[。：:]?")
-_PLAN_LABEL = re.compile(r"(?:具体)?(?:整改措施|整改举措|改进措施|主要措施|采取措施|整改建议|整改意见|整改要求)(?!及)")
-# A closing remark after the last problem ("我县将以此次自评为契机…", "下一步，…").
-_CLOSING_LEAD = re.compile(r"(?:下一步|下步|今后|我[县市区局旗州]将|我们将|以此次|以本次|特此|以上|综上|欢迎|联系人|联系电话)")
-_CONTACT = re.compile(r"联系电话|联系人|邮政信箱|电子邮箱|举报电话|监督电话")
-_NOTE = re.compile(r"(?:注|备注|说明)\s?[0-9０-９]?\s?[：:]")
-_PROBLEM_STATUS_LEAD = re.compile(r"(?:该|此|本)项?(?:问题|工作|任务)|此项|该项|目前|截至目前|截止目前|综上|总体")
-_PROBLEM_PREFIX = re.compile(r"^(?:存在的?问题|反馈问题|具体问题|问题描述|问题)\s?[：:]\s*")
-_BARE_PROBLEM = frozenset({"问题", "存在问题", "问题描述", "具体问题", "反馈问题"})
-_PLAN = re.compile(r"计划\s?([^，,。；;]{2,20}?)\s?(?:全面)?完成")
 # "一、2023年…" : the marker pattern refuses a digit after 一、 (to spare "一.5"), a heading allows it.
 _CN_DUN_YEAR = re.compile(r"[一二三四五六七八九十]{1,3}、(?=[0-9０-９]{4})")
+_CN_DIGIT_FIRST = frozenset("一二三四五六七八九十")
 _LEVEL_KINDS = {mk.SHI: 13, mk.DI: 13, mk.BULLET: 14}
+# Marker kinds that a list item and a short title share: such a "heading" among list items of
+# the same kind is an item ("1、教师队伍结构不合理" between "2、…" paragraphs).
+_ITEM_KINDS = frozenset({mk.CN_DUN, mk.PAREN_CN, mk.NUM, mk.PAREN_NUM, mk.CIRCLED})
+CONTENT_ROLES = frozenset({hd.PROBLEM, hd.MEASURE, hd.MIXED})
 
 
 @dataclass(slots=True)
@@ -62,26 +48,21 @@ class Node:
 
 
 @dataclass(slots=True)
-class OutlineProblem:
-    """A problem the outline found, with its measures (dicts of facts) and status."""
+class Outline:
+    """The tree, and per paragraph: heading or not, the section it stands in, its line kind."""
 
-    description: str
-    measures: list[fx.Facts]
-    status: Status | None
-    done_label: bool  # the label reports work done (整改情况)
-    hint: str = ""
-    index: int = 0  # the paragraph it starts at
+    paras: list[Paragraph]
+    root: Node
+    heading: list[bool]
+    level: list[int]  # a heading's depth (headings.level_of), 0 for any other line
+    section: list[str]  # headings.PROBLEM / MEASURE / MIXED / OTHER / ANNEX / "" in force here
+    hint: list[str]  # the area sub-heading in force inside a section of problems or measures
+    kind: list[str]  # classify.TITLE / NOTE / CONTACT / DATE / SIGNATURE, or "" for a possible item
+    tables: list[list[list[str]]]  # runs of consecutive table rows, each row split into cells
 
-
-def is_closing_line(text: str) -> bool:
-    """A closing remark or contact line ("下一步，…", "联系电话：…"): never a measure."""
-    return bool(_CLOSING_LEAD.match(text.strip()) or _CONTACT.search(text))
-
-
-def is_note(text: str) -> bool:
-    """A 注： / 备注： line under a table: never a problem or a measure."""
-    t = text.lstrip()
-    return bool(t) and t[0] in "注备说" and _NOTE.match(t) is not None
+    def item_lines(self, skip: set[int]) -> list[int]:
+        """Indexes of the paragraphs a reading may take as items, in order."""
+        return [i for i, k in enumerate(self.kind) if not k and i not in skip]
 
 
 def _level(p: Paragraph) -> int:
@@ -89,12 +70,13 @@ def _level(p: Paragraph) -> int:
     if p.table:
         return 0
     m = mk.marker_at_start(p.text)
-    if len(p.text) <= 16 and _LABEL_LINE.fullmatch(p.text.strip()):
+    if len(p.text) <= 16 and LABEL_LINE.fullmatch(p.text.strip()):
         return 0
     if m is not None:
-        return _LEVEL_KINDS.get(m.kind) or hd.level_of(p.text, 0)
-    if _CN_DUN_YEAR.match(p.text):
-        return hd.level_of("一、", 0)
+        # A marker never opens an annex line, so its kind alone gives the depth.
+        return _LEVEL_KINDS.get(m.kind) or hd.LEVEL_BY_KIND.get(m.kind) or hd.UNNUMBERED_LEVEL
+    if p.text[:1] in _CN_DIGIT_FIRST and _CN_DUN_YEAR.match(p.text):
+        return hd.LEVEL_BY_KIND[mk.CN_DUN]
     if p.md_level:
         return p.md_level
     if p.is_heading and hd.role_of(p.text):
@@ -102,14 +84,16 @@ def _level(p: Paragraph) -> int:
     return 0
 
 
-def build(paras: list[Paragraph]) -> Node:
-    """The tree of ``paras`` by numbering."""
+def build(paras: list[Paragraph], kinds: list[str] | None = None) -> Node:
+    """The tree of ``paras`` by numbering (table rows and notes stand outside it; a line
+    ``kinds`` marks, such as the title, is a plain paragraph, never a node)."""
     root = Node("", 0, -1)
     stack = [root]
     for i, p in enumerate(paras):
-        if p.table or is_note(p.text):
+        kind = kinds[i] if kinds is not None else (cl.NOTE if cl.is_note(p.text) else "")
+        if p.table or kind == cl.NOTE:
             continue
-        level = _level(p)
+        level = 0 if kind else _level(p)
         if not level:
             stack[-1].body.append(i)
             continue
@@ -126,183 +110,99 @@ def build(paras: list[Paragraph]) -> Node:
     return root
 
 
-def _texts(node: Node, paras: list[Paragraph]) -> list[tuple[int, str]]:
-    """Every paragraph of ``node``'s subtree after its own line, in order, with its index."""
-    out = [(i, paras[i].text) for i in node.body]
-    for c in node.children:
-        out.append((c.index, paras[c.index].text))
-        out.extend(_texts(c, paras))
-    return sorted(out)
+def read(paras: list[Paragraph]) -> Outline:
+    """The outline of a document: inline headings split off, the tree, sections and line kinds."""
+    paras, flags = _expand_inline_headings(paras)
+    kinds = cl.line_kinds([p.text for p in paras], [p.table for p in paras])
+    # The title names the document ("…反馈问题整改方案"), not a section of it.
+    flags = [f and k != cl.TITLE for f, k in zip(flags, kinds)]
+    levels = [hd.level_of(p.text, p.md_level) if f else 0 for p, f in zip(paras, flags)]
+    flags = _demote_list_items(paras, flags, levels)
+    levels = [lv if f else 0 for lv, f in zip(levels, flags)]
+    section, hint = _sections(paras, flags, levels)
+    return Outline(paras, build(paras, kinds), flags, levels, section, hint, kinds, _tables(paras))
 
 
-def _node_indexes(node: Node) -> set[int]:
-    """Paragraph indexes of the items below ``node``."""
-    out: set[int] = set()
-    for c in node.children:
-        out.add(c.index)
-        out |= _node_indexes(c)
+def _tables(paras: list[Paragraph]) -> list[list[list[str]]]:
+    """Runs of consecutive table rows, each row split into cells."""
+    out: list[list[list[str]]] = []
+    current: list[list[str]] = []
+    for p in paras:
+        if p.table:
+            current.append(p.text.split("\t"))
+        elif current:
+            out.append(current)
+            current = []
+    if current:
+        out.append(current)
     return out
 
 
-def _label_at(texts: list[tuple[int, str]]) -> int:
-    """Position of the first measure-label paragraph in ``texts``, -1 when none."""
-    for k, (_, t) in enumerate(texts):
-        if _LABEL_LINE.fullmatch(t.strip()) or _LABEL_INLINE.match(t):
-            return k
-    return -1
+def _expand_inline_headings(paras: list[Paragraph]) -> tuple[list[Paragraph], list[bool]]:
+    """Split "三、存在的问题。一是…" into its heading and its body; flag every heading."""
+    out: list[Paragraph] = []
+    flags: list[bool] = []
+    for p in paras:
+        if not p.table and not p.is_heading:
+            split = hd.split_inline_heading(p.text)
+            if split:
+                out.append(Paragraph(split[0], p.md_level, False, False))
+                flags.append(True)
+                out.append(Paragraph(split[1], 0, False, False))
+                flags.append(False)
+                continue
+        out.append(p)
+        flags.append(p.is_heading)
+    return out, flags
 
 
-def find_problems(paras: list[Paragraph]) -> tuple[list[OutlineProblem], set[int]]:
-    """Problems read from the outline, and the paragraph indexes they used."""
-    found: list[OutlineProblem] = []
-    claimed: set[int] = set()
-    # Most documents hold no 关于“…”的问题 and no measure label: nothing for the outline to do.
-    labels = [i for i, p in enumerate(paras) if not p.table and _has_label(p.text)]
-    if not labels and not any("关于" in p.text for p in paras if not p.table):
-        return found, claimed
-    _walk(build(paras), paras, labels, found, claimed)
-    return found, claimed
-
-
-def _has_label(text: str) -> bool:
-    """A measure label opens ``text`` or stands in it after a sentence."""
-    if "整改" not in text and "措施" not in text and "落实" not in text:
-        return False  # every label holds one of these: skip the regexes on most paragraphs
-    t = text.strip()
-    return bool(_LABEL_LINE.fullmatch(t) or _LABEL_INLINE.search(t))
-
-
-def _walk(node: Node, paras: list[Paragraph], labels: list[int], found: list[OutlineProblem],
-          claimed: set[int]) -> None:
-    """Depth first: a node that is a problem is not searched further."""
-    for child in node.children:
-        k = bisect.bisect_left(labels, child.index)
-        has_label = k < len(labels) and labels[k] < child.end
-        problem = _as_problem(child, paras) if has_label or "关于" in child.text else None
-        if problem is None:
-            if child.children:
-                _walk(child, paras, labels, found, claimed)
+def _demote_list_items(paras: list[Paragraph], flags: list[bool], levels: list[int]) -> list[bool]:
+    """Short numbered lines with nothing under them are list items, not headings."""
+    kinds = [k.kind if (k := mk.marker_at_start(p.text)) else "" for p in paras]
+    # Headings that name their section (or open the annex) always stay headings.
+    keyword = [
+        f and (hd.is_annex(p.text) or hd.role_of(p.text) in (hd.PROBLEM, hd.MEASURE, hd.MIXED, hd.OTHER))
+        for p, f in zip(paras, flags)
+    ]
+    out = list(flags)
+    n = len(paras)
+    for i in range(n):
+        if not flags[i] or keyword[i]:
             continue
-        problem.index = child.index
-        found.append(problem)
-        claimed.add(child.index)
-        claimed.update(i for i, _ in _texts(child, paras))
-
-
-def _as_problem(node: Node, paras: list[Paragraph]) -> OutlineProblem | None:
-    """The problem ``node`` states, or None."""
-    texts = _texts(node, paras)
-    about = _ABOUT.match(node.text) or _ABOUT_BARE.fullmatch(node.text.strip())
-    if about:
-        rest = node.text[about.end():].strip()
-        lines = ([rest] if rest else []) + [t for _, t in texts]
-        # 整改情况 reports work done; 整改措施 only plans it.
-        plan = bool(lines) and bool(_PLAN_LABEL.match(lines[0].strip()))
-        return _problem(about.group(1).strip(), lines, done_label=not plan)
-    if node.role in (hd.OTHER, hd.ANNEX):
-        return None
-    inline = _LABEL_INLINE.search(node.text)
-    if inline and inline.start() > 0:
-        desc = node.text[: inline.start()].strip()
-        done = bool(_DONE_LABEL.search(inline.group()))
-        return _problem(desc, [node.text[inline.end():]] + [t for _, t in texts], done)
-    bare = node.text.strip(" ：:") in _BARE_PROBLEM
-    labelled = _PROBLEM_PREFIX.match(node.text) is not None and not bare  # "（二）存在问题：校舍老化。"
-    if (hd.role_of(node.text) and not bare and not labelled) or any(mk.PROBLEM_LABEL.match(t) for _, t in texts):
-        return None  # a section heading, or 存在问题N labels: the label reading handles those
-    at = _label_at(texts)
-    items = _node_indexes(node)
-    if at >= 0 and any(i in items for i, _ in texts[:at]):
-        return None  # numbered items before the label: they are the problems, not this heading
-    if at < 0 or any(paras[i].is_heading and not _LABEL_LINE.fullmatch(t.strip()) for i, t in texts[:at]):
-        return None
-    lead = [node.text] + [t for _, t in texts[:at]]
-    if bare and len(lead) > 1:
-        lead = lead[1:]  # "（一）问题" then the problem on its own line
-    label_text = texts[at][1]
-    m = _LABEL_INLINE.match(label_text)
-    after = [label_text[m.end():]] if m and m.end() < len(label_text) else []
-    if not after and at + 1 >= len(texts):
-        return None  # "整改措施：" closing the item: its measures are the items that follow
-    done = bool(_DONE_LABEL.search(label_text[: m.end()] if m else label_text))
-    return _problem("".join(t.strip() for t in lead), after + [t for _, t in texts[at + 1:]], done)
-
-
-def _problem(desc: str, lines: list[str], done_label: bool) -> OutlineProblem | None:
-    """A problem from its description and the lines that follow its measure label."""
-    desc = _PROBLEM_PREFIX.sub("", desc.strip()).rstrip("：:").strip()
-    if not desc:
-        return None
-    status = None
-    kept: list[str] = []
-    for t in lines:
-        t = t.strip()
-        label = _LABEL_INLINE.match(t) or _LABEL_LINE.fullmatch(t)
-        if label:
-            t = t[label.end():].strip()  # a second label ("整改情况：") inside the item
-        if not t or is_note(t):
-            continue
-        if fx.is_field_line(t):
-            kept.append(t)
-            continue
-        if fx.is_status_only(t):
-            status = fx.status_in(t) or status
-            continue
-        if _CLOSING_LEAD.match(t) or _CONTACT.search(t) or fx.document_date([t]) is not None:
-            break
-        kept.append(t)
-    last = next((k for k in range(len(kept) - 1, -1, -1) if not fx.is_field_line(kept[k])), -1)
-    if last >= 0:
-        st, text = _problem_status_tail(kept[last])
-        if st is not None:
-            status = status or st
-            kept[last] = text
-    measures = measures_of(kept)
-    return OutlineProblem(desc, [m for m in measures if m.text], status, done_label)
-
-
-def measures_of(lines: list[str]) -> list[fx.Facts]:
-    """Measures of the lines after a label. Field lines (责任单位：…) between two measures belong
-    to the one before; those after the last measure belong to all, unless measures had their own."""
-    items: list[list[str]] = []
-    fields: list[list[str]] = []
-    numbered = any(mk.marker_at_start(t) is not None for t in lines)
-    for t in lines:
-        if fx.is_field_line(t):
-            if fields:
-                fields[-1].append(t)
-            continue
-        if numbered and items and mk.marker_at_start(t) is None:
-            items[-1].append(t)  # a paragraph continuing the item above it
-            continue
-        items.append([t])
-        fields.append([])
-    per_item = any(fields[:-1])
-    shared = [] if per_item or not fields else fields[-1]
-    out: list[fx.Facts] = []
-    for item, own in zip(items, fields):
-        for piece in fx.split_cell("\n".join(item)):
-            out.append(_facts(piece, own if per_item else shared))
+        empty = i + 1 >= n or (flags[i + 1] and levels[i + 1] <= levels[i])
+        kind = kinds[i]
+        among_items = kind in _ITEM_KINDS and (
+            (i + 1 < n and kinds[i + 1] == kind and not keyword[i + 1])
+            or (i > 0 and kinds[i - 1] == kind and not keyword[i - 1])
+        )
+        if empty or among_items:
+            out[i] = False
     return out
 
 
-def _facts(text: str, field_lines: list[str]) -> fx.Facts:
-    """The facts of a measure's text plus its field lines."""
-    own = fx.pull_facts(text)
-    extra = fx.pull_facts("；".join(field_lines)) if field_lines else fx.Facts("")
-    body = fx.drop_status_sentences(own.text) or own.text
-    deadline = own.deadline_text or extra.deadline_text
-    if not deadline:
-        plan = _PLAN.search(own.text)
-        deadline = plan.group(1) if plan and own.status is not None else ""
-    return fx.Facts(body, own.lead_unit or extra.lead_unit, deadline, own.status or extra.status)
-
-
-def _problem_status_tail(text: str) -> tuple[Status | None, str]:
-    """A "该问题已完成整改。" ending a measure speaks of the problem: (status, text without it)."""
-    sentences = re.findall(r"[^。！!]+[。！!]?", text)
-    if len(sentences) > 1 and _PROBLEM_STATUS_LEAD.match(sentences[-1].strip()):
-        st = fx.status_in(sentences[-1])
-        if st is not None:
-            return st, "".join(sentences[:-1]).strip()
-    return None, text
+def _sections(paras: list[Paragraph], flags: list[bool], levels: list[int]) -> tuple[list[str], list[str]]:
+    """The section role and area hint in force at each paragraph; a sub-heading without keywords
+    inherits its section's role, and nothing after 附件 is a problem of the report."""
+    section: list[str] = []
+    hints: list[str] = []
+    stack: list[tuple[int, str]] = []  # (level, role) of the open headings
+    role, hint, in_annex = "", "", False
+    for p, is_heading, level in zip(paras, flags, levels):
+        if is_heading:
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            own = hd.role_of(p.text)
+            hint = ""
+            if in_annex or own == hd.ANNEX:
+                in_annex = True
+                role = hd.ANNEX
+            elif own:
+                role = own
+            else:
+                role = stack[-1][1] if stack else ""
+                if role in CONTENT_ROLES:
+                    hint = p.text
+            stack.append((level, role))
+        section.append(role)
+        hints.append(hint)
+    return section, hints

@@ -17,6 +17,7 @@ from tracker.domain import Status
 from tracker.report import facts as fx
 from tracker.report import markers as mk
 from tracker.report.items import is_closing, split_items
+from tracker.report.shapes import measures_of
 
 _NORM = re.compile(r"[\W_]+")
 # Unquoted 针对…的问题 must name something, not point back ("针对上述问题").
@@ -127,9 +128,6 @@ def from_labels(texts: list[str], hint: str, numbered_only: bool) -> tuple[list[
             descs = split_items(e.problem, paragraph_items=False)
         facts = None
         if e.has_fields:
-            # Imported lazily: outline imports this module's neighbours, not the other way round.
-            from tracker.report.outline import measures_of
-
             facts = measures_of([t for t in e.measures if t.strip()])
             measures = [f.text for f in facts]
         else:

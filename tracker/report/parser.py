@@ -1,7 +1,9 @@
 """The whole parse: report text -> title, year, document number, problems and their measures.
 
-Steps: normalize (paragraphs) -> sections (blocks with a role) -> items -> pairing -> categories.
-How measures find their problems is told in ``pairing``.
+One path for every document: normalize (paragraphs) -> outline (the tree of headings and items,
+the section each line stands in, the lines that are never items) -> classify: the problem items
+the tree shows (``shapes``), then the other lines by section (``sections``, ``items``) and the
+table rows (``tables``) -> pair (``pairing``: labels, quoted problems, order) -> categories.
 Status: IN_PROGRESS when the report gives a 整改情况 (work already done), else NOT_STARTED.
 """
 
@@ -18,13 +20,14 @@ from tracker.report import facts as fx
 from tracker.report import headings as hd
 from tracker.report import markers as mk
 from tracker.report.categories import guess_category
+from tracker.report.classify import is_closing_line, is_note
 from tracker.report.header import find_doc_number, find_title, find_year
-from tracker.report.items import split_items
 from tracker.report.model import ExtractedMeasure, ExtractedProblem, ExtractedReport
 from tracker.report.normalize import paragraphs
-from tracker.report.outline import find_problems, is_closing_line, is_note
-from tracker.report.pairing import Collector, Draft, feedback, from_labels, norm, problem_item
-from tracker.report.sections import Block, split_blocks
+from tracker.report.outline import read
+from tracker.report.pairing import Draft, norm
+from tracker.report.sections import blocks, has_problem_section, read_blocks
+from tracker.report.shapes import find_problems
 from tracker.report.tables import problems_from_tables
 
 _SENTENCE_MARK = re.compile(r"[，,。；;：:、]")
@@ -33,89 +36,17 @@ EMPTY_SECTION = "文档中有“存在问题”部分，但没有从中识别出
 FAILED = "无法解析这份文档的文字，没有识别出问题。请另存为 .docx 或纯文本后重试，或手工录入。"
 
 
-def _collect_block(block: Block, col: Collector) -> None:
-    """Read the problems and measures of one block into ``col``."""
-    texts = block.texts()
-    if not texts or block.role == hd.ANNEX:
-        return
-    labelled = from_labels(texts, block.hint, numbered_only=not block.has_content_role)
-    if labelled is not None:
-        col.add_problems(labelled[0])
-        col.unassigned.extend(labelled[1])
-        return
-    if block.role in (hd.PROBLEM, hd.MIXED):
-        # A bare "整改措施：" line inside the section turns the rest of it into measures.
-        cut = next((i for i, t in enumerate(texts) if i and _bare_measure_label(t)), len(texts))
-        drafts = [problem_item(item, block.hint) for item in split_items(texts[:cut])]
-        if not any(mk.marker_at_start(t) for t in texts[:cut]):
-            for d in drafts:
-                d.review = True  # bare paragraphs, no numbering: the weakest reading
-        col.add_problems(drafts)
-        if cut < len(texts):
-            _collect_measures(texts[cut + 1:], block.hint, col)
-    elif block.role == hd.MEASURE:
-        _collect_measures(texts, block.hint, col)
-
-
-_ORDER_BUDGET = 2_000_000
-
-
-def _in_document_order(outline: list[Draft], others: list[Draft], paras: list) -> list[Draft]:
-    """Outline items and section-read items merged in the order the document gives them."""
-    if not outline or not others or len(others) * len(paras) > _ORDER_BUDGET:
-        return outline + others
-    keys = [norm(p.text) for p in paras]
-    last = -1
-    for d in others:
-        key = norm(d.description)[:12]
-        at = next((i for i, k in enumerate(keys) if key and key in k), -1) if key else -1
-        d.order = at if at >= 0 else last
-        last = d.order
-    return sorted(outline + others, key=lambda d: d.order)
+def _in_document_order(from_tree: list[Draft], others: list[Draft]) -> list[Draft]:
+    """Items read from the tree and items read by section, merged by the paragraph each starts at."""
+    if not from_tree or not others:
+        return from_tree + others
+    return sorted(from_tree + others, key=lambda d: d.order)
 
 
 def _leftover_heading(text: str) -> bool:
     """A title-like line ("整改任务清单", "组织保障"), not a sentence describing a problem."""
     t = text.strip()
     return len(t) <= 20 and not _SENTENCE_MARK.search(t)
-
-
-def _bare_measure_label(text: str) -> bool:
-    """A line that is only a measure label ("整改措施：")."""
-    m = mk.MEASURE_LABEL.match(text)
-    return m is not None and m.end() == len(text.rstrip())
-
-
-def _collect_measures(texts: list[str], hint: str, col: Collector) -> None:
-    """Measures of a 整改措施 section: feedback items join their problem, the rest wait for pairing."""
-    free: list[str] = []
-    for item in split_items(texts):
-        fb = feedback(item)
-        if fb:
-            col.add_feedback(fb[0], fb[1], hint)
-            continue
-        label = mk.MEASURE_LABEL.match(item)
-        text = item[label.end():].strip() if label else item
-        if text:
-            free.append(text)
-    col.add_free_measures(free)
-
-
-def _fallback(blocks: list[Block], col: Collector) -> None:
-    """No problem section: take labels and 针对“…”的问题 items wherever they stand."""
-    texts = [t for b in blocks if b.role != hd.ANNEX for t in b.texts()]
-    labelled = from_labels(texts, "", numbered_only=False)
-    if labelled is not None:
-        col.add_problems(labelled[0])
-        col.unassigned.extend(labelled[1])
-        return
-    drafts = []
-    for t in texts:
-        marker = mk.marker_at_start(t)
-        fb = feedback(t[marker.end:] if marker else t)
-        if fb:
-            drafts.append(Draft(fb[0], "", fb[1], False, not fb[1], review=True))
-    col.add_problems(drafts)
 
 
 def _freeze(d: Draft, issued_on: dt.date | None) -> ExtractedProblem:
@@ -174,28 +105,25 @@ def _area(d: Draft) -> str:
 
 def _parse(text: str) -> ExtractedReport:
     """The parse proper; may raise on a bug, which ``parse_report_text`` turns into a message."""
-    every = [p for p in paragraphs(text) if p.table or not is_note(p.text)]
-    found, claimed = find_problems(every)
-    paras = [p for i, p in enumerate(every) if i not in claimed]
-    blocks = split_blocks(paras)
-    col = Collector()
-    for block in blocks:
-        _collect_block(block, col)
-    col.close_group()
-    if not col.drafts:
-        _fallback(blocks, col)
-        col.close_group()
-    outline = [Draft(o.description, o.hint, [m.text for m in o.measures], o.done_label, not o.measures,
+    # 1. The outline: tree, headings, sections and line kinds, for every document.
+    outline = read([p for p in paragraphs(text) if p.table or not is_note(p.text)])
+    every = outline.paras
+    # 2. Classify: problem items the tree shows, then the remaining lines by their section.
+    found, claimed = find_problems(outline)
+    sections = blocks(outline, claimed)
+    # 3. Pair: labels, quoted problems, lists by order (review), then the table rows.
+    col = read_blocks(sections)
+    from_tree = [Draft(o.description, o.hint, [m.text for m in o.measures], o.done_label, not o.measures,
                      facts=list(o.measures), status=o.status, order=o.index) for o in found]
     unassigned = [m.strip() for m in col.unassigned if m.strip() and not is_closing_line(m)]
-    if outline:
+    if from_tree:
         # Beside items the outline read, a short unpunctuated "problem" is a heading left over.
         col.drafts = [d for d in col.drafts if not _leftover_heading(d.description)]
         if not col.drafts:
             unassigned = []  # 下一步 plans after the items: nothing of the ledger
-    drafts = _in_document_order(outline, col.drafts, every)
+    drafts = _in_document_order(from_tree, col.drafts)
     known = {norm(d.description) for d in drafts}
-    for tp in problems_from_tables(every):
+    for tp in problems_from_tables(outline.tables):
         if norm(tp.description) not in known:
             drafts.append(Draft(tp.description, tp.category_hint, [f.text for f in tp.facts], False, False,
                                 facts=tp.facts, status=tp.status))
@@ -204,7 +132,7 @@ def _parse(text: str) -> ExtractedReport:
     title = find_title(every)
     message = ""
     if not problems:
-        has_section = any(b.role in (hd.PROBLEM, hd.MIXED) for b in blocks) or bool(found)
+        has_section = has_problem_section(sections) or bool(found)
         message = EMPTY_SECTION if has_section else NO_SECTION
     return ExtractedReport(
         title=title,

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 
 from tracker.domain import Status
 from tracker.report import facts as fx
-from tracker.report.normalize import Paragraph
 
 # Header cells are short names; a long cell that mentions 问题 is data, not a header.
 _PROBLEM_HEADER = re.compile(
@@ -45,25 +44,11 @@ def _column(header: list[str], want: re.Pattern[str]) -> int:
     return -1
 
 
-def _tables(paras: list[Paragraph]) -> list[list[list[str]]]:
-    """Runs of consecutive table rows, each row split into cells."""
-    out: list[list[list[str]]] = []
-    current: list[list[str]] = []
-    for p in paras:
-        if p.table:
-            current.append(p.text.split("\t"))
-        elif current:
-            out.append(current)
-            current = []
-    if current:
-        out.append(current)
-    return out
-
-
-def problems_from_tables(paras: list[Paragraph]) -> list[TableProblem]:
-    """Problems from every table with a problem column, in document order."""
+def problems_from_tables(tables: list[list[list[str]]]) -> list[TableProblem]:
+    """Problems from every table (the outline's runs of rows, split into cells) with a problem
+    column, in document order."""
     found: list[TableProblem] = []
-    for rows in _tables(paras):
+    for rows in tables:
         # The header may sit under a merged title row: look at the first three rows.
         for h in range(min(3, len(rows))):
             col = _column(rows[h], _PROBLEM_HEADER)

@@ -17,9 +17,9 @@ from tracker.domain import DeadlineKind, MeasureRow, ProblemFilter, ProblemRow, 
 from tracker.rollup import MeasureFacts, roll_up
 from tracker.services.queries import list_problems
 
-# Fields whose later changes are undone to see the day: a measure's state and deadline, a
-# problem's close-out. Texts (description, measures' wording) are shown as they are now.
-MEASURE_FIELDS = ("status", "done_on", "deadline", "deadline_text", "deadline_kind")
+# Fields whose later changes are undone to see the day: a measure's state (with its 完成进度)
+# and deadline, a problem's close-out. Texts (description, measures' wording) are shown as they are now.
+MEASURE_FIELDS = ("status", "done_on", "deadline", "deadline_text", "deadline_kind", "percent")
 PROBLEM_FIELDS = ("closeout_by", "closeout_on", "closeout_note")
 CHUNK = 900
 
@@ -80,13 +80,15 @@ def _measure_then(m: MeasureRow, old: dict[str, str], day: dt.date,
     deadline = _date(old["deadline"]) if "deadline" in old else m.deadline
     text = old.get("deadline_text", m.deadline_text)
     kind = DeadlineKind(old["deadline_kind"]) if "deadline_kind" in old else m.deadline_kind
+    percent = (int(old["percent"]) if old["percent"] else None) if "percent" in old else m.percent
     if not status.is_open and done_on is not None and done_on > day:
         status, done_on = Status.IN_PROGRESS, None
     if status is Status.CLOSED and not closed_then:
         status = Status.DONE
     notes = tuple(n for n in m.notes if n.noted_on <= day)
     return dataclasses.replace(m, status=status, done_on=done_on, deadline=deadline,
-                               deadline_text=text, deadline_kind=kind, notes=notes)
+                               deadline_text=text, deadline_kind=kind, notes=notes,
+                               percent=percent)
 
 
 def problem_then(p: ProblemRow, day: dt.date, created: dt.date | None,

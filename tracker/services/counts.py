@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Integer, case, func, select, union
+from sqlalchemy import ColumnElement, case, func, select
 
 from tracker import clock, rules
 from tracker.db.engine import Ledger
-from tracker.db.orm import Category, Measure, Problem, Source, Unit
+from tracker.db.orm import Category, Problem, Source
 from tracker.domain import ProblemFilter, Status
+from tracker.services.query_filter import unit_problem_counts
 from tracker.services.queries import filter_clause
 
 
@@ -78,16 +79,8 @@ def filter_counts(
             select(Problem.category_id, func.count()).group_by(Problem.category_id)).all())
         cats = s.execute(select(Category.id, Category.name)
                          .order_by(Category.position, Category.id)).all()
-        links = union(
-            select(Problem.id.label("pid"), Problem.lead_unit_id.label("uid"))
-            .where(Problem.lead_unit_id.is_not(None)),
-            select(Measure.problem_id.label("pid"), Measure.lead_unit_id.label("uid"))
-            .where(Measure.lead_unit_id.is_not(None)),
-        ).subquery()
-        units = s.execute(
-            select(Unit.name, func.count(links.c.pid.distinct()).cast(Integer))
-            .join(links, links.c.uid == Unit.id).group_by(Unit.name).order_by(Unit.name)
-        ).all()
+        # Units as `--unit` sees them: leading the problem or a measure, or co-operating.
+        units = unit_problem_counts(s)
     return FilterCounts(
         as_of=day, total=int(head[0]), overdue=int(head[1]), due_soon=int(head[2]),
         due_later=int(head[3]),

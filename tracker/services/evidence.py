@@ -6,7 +6,8 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -16,7 +17,7 @@ from tracker import clock
 from tracker.closeout_model import EvidenceRow
 from tracker.db.engine import Ledger
 from tracker.db.orm import Evidence, EvidenceBlob, Measure
-from tracker.errors import NotFoundError, ValidationError
+from tracker.errors import ConflictError, NotFoundError, ValidationError
 from tracker.services.closeout_settings import closeout_settings
 from tracker.services.records import checked_text, get_problem_obj, record
 from tracker.text import safe_file_name
@@ -56,9 +57,22 @@ def read_attachment(path: Path, limit_mb: int) -> bytes:
     return data
 
 
+@dataclass(frozen=True)
+class PendingFile:
+    """A file to attach inside another unit of work (a unit's returned package): checked and
+    hashed beforehand, its bytes read only when it is stored."""
+
+    problem_id: int
+    name: str
+    size: int
+    sha256: str
+    load: Callable[[], bytes]
+    note: str = ""
+
+
 def _store(s: Session, problem_id: int, measure_id: int | None, name: str, data: bytes,
-           note: str) -> Evidence:
-    digest = hashlib.sha256(data).hexdigest()
+           note: str, digest: str | None = None) -> Evidence:
+    digest = digest or hashlib.sha256(data).hexdigest()
     if s.get(EvidenceBlob, digest) is None:
         s.add(EvidenceBlob(sha256=digest, size=len(data), data=data))
         s.flush()  # no relationship orders the inserts: the bytes must be there first
@@ -90,6 +104,33 @@ def attach_bytes(ledger: Ledger, problem_id: int, files: Iterable[tuple[str, byt
             if m is None or m.problem_id != problem_id:
                 raise NotFoundError(f"整改措施（编号 {measure_id}）不属于问题（编号 {problem_id}）。")
         return [_row(_store(s, problem_id, measure_id, name, data, note)) for name, data in files]
+
+
+def store_pending(s: Session, files: Iterable[PendingFile],
+                  tick: Callable[[], None] | None = None) -> int:
+    """Attach files within the caller's transaction (an import's), skipping any whose content
+    the problem already has; returns how many were attached. A file whose bytes no longer
+    match the hash it was checked with refuses the whole transaction."""
+    known: dict[int, set[str]] = {}
+    attached = 0
+    for f in files:
+        have = known.get(f.problem_id)
+        if have is None:
+            get_problem_obj(s, f.problem_id)
+            have = known[f.problem_id] = set(s.scalars(
+                select(Evidence.sha256).where(Evidence.problem_id == f.problem_id)))
+        if f.sha256 not in have:
+            data = f.load()
+            if hashlib.sha256(data).hexdigest() != f.sha256:
+                raise ConflictError(f"“{f.name}”在检查之后被修改了，为免上传未经检查的内容，"
+                                    "本次导入没有保存。请重新检查后再导入。")
+            _store(s, f.problem_id, None, f.name, data, checked_text(f.note, "note", "说明").strip(),
+                   f.sha256)
+            have.add(f.sha256)
+            attached += 1
+        if tick is not None:
+            tick()
+    return attached
 
 
 def list_evidence(ledger: Ledger, problem_id: int) -> list[EvidenceRow]:

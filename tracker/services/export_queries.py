@@ -1,18 +1,23 @@
-"""What an export asks of the ledger before writing its first row: the longest stored value
-of each short column, so the sheet's column widths fit without reading every problem twice."""
+"""What an export asks of the ledger: the longest stored value of each short column (so the
+sheet's column widths fit without reading every problem twice), and the problems themselves,
+chunk by chunk, read straight off the driver's cursor."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import String, cast, func, select
+from sqlalchemy.orm import Session
 
 from tracker import rules
 from tracker.db.engine import Ledger
-from tracker.db.orm import Category, Measure, Problem, Source, Unit
-from tracker.domain import ProblemFilter
-from tracker.services.queries import filter_clause
+from tracker.db.orm import Category, Evidence, Measure, Problem, Source, Unit
+from tracker.domain import ProblemFilter, ProblemRow
+from tracker.services.queries import _ROW_COLS, _base, _measures_for, _row, filter_clause
 
 
 @dataclass(frozen=True)
@@ -70,3 +75,68 @@ def column_lengths(ledger: Ledger, flt: ProblemFilter, as_of: dt.date) -> Column
         leader=pl[5], owner=pl[6], remarks=pl[7], deadline_text=pl[8],
         measure_lead_unit=ml[0], measure_deadline_text=ml[1], measure_deadline=ml[2],
         measure_co_units=ml[3], measure_owner=ml[4], overdue=int(overdue or 0))
+
+
+def _cursor_rows(s: Session, q: Any) -> list[Any]:
+    """Every row of ``q`` as the driver's tuples (SQLAlchemy compiles and binds the statement
+    for the store; its Row objects, 100,000s of them, are skipped)."""
+    result = s.connection().execute(q)
+    try:
+        return list(result.cursor.fetchall())  # type: ignore[union-attr]
+    finally:
+        result.close()
+
+
+class _DriverRows:
+    """Hands queries._measures_for the driver's tuples for its statements instead of
+    SQLAlchemy Row objects (it reads them by position): the same SQL and row builders as
+    list_problems, without a Row per measure, note and extension."""
+
+    def __init__(self, s: Session) -> None:
+        self.s = s
+
+    def execute(self, q: Any) -> list[Any]:
+        """The statement's rows, as tuples."""
+        return _cursor_rows(self.s, q)
+
+
+def export_problems(ledger: Ledger, ids: Sequence[int]) -> list[ProblemRow]:
+    """The problems ``ids`` in that order (those deleted meanwhile skipped), each with its
+    measures, progress notes and evidence names: list_problems(with_notes=True) and
+    evidence_by_problem in one short read. The same columns and row builders as
+    list_problems (tracker.services.queries), so the two cannot drift apart."""
+    if not ids:
+        return []
+    with ledger.read() as s:
+        measures = _measures_for(_DriverRows(s), Measure.problem_id.in_(ids), True)  # type: ignore[arg-type]
+        found = {t[0]: t for t in _cursor_rows(s, _base(_ROW_COLS).where(Problem.id.in_(ids)))}
+        names: dict[int, list[str]] = {}
+        for pid, name in _cursor_rows(s, select(Evidence.problem_id, Evidence.name)
+                                      .where(Evidence.problem_id.in_(ids))
+                                      .order_by(Evidence.problem_id, Evidence.id)):
+            names.setdefault(pid, []).append(name)
+    out = []
+    no_measures: tuple[Any, ...] = ()
+    for pid in ids:
+        t = found.get(pid)
+        if t is None:
+            continue
+        row = _row(t, measures.get(pid, no_measures))
+        if pid in names:  # rare: one more copy of the row for the problems with evidence
+            row = replace(row, evidence_names=tuple(names[pid]))
+        out.append(row)
+    return out
+
+
+def any_percent(ledger: Ledger, ids: Sequence[int]) -> bool:
+    """Whether any measure of these problems states a 完成进度 (the column is then printed)."""
+    with ledger.read() as s:
+        # Most ledgers never state one: one indexed probe answers before any id is sent.
+        if s.scalar(select(Measure.id).where(Measure.percent.is_not(None)).limit(1)) is None:
+            return False
+        for start in range(0, len(ids), 900):
+            q = (select(Measure.id).where(Measure.percent.is_not(None),
+                                          Measure.problem_id.in_(ids[start:start + 900])).limit(1))
+            if s.scalar(q) is not None:
+                return True
+    return False

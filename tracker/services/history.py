@@ -25,7 +25,7 @@ FIELD_LABELS = {
     "status": "状态", "done_on": "完成日期", "closeout_by": "销号核验人",
     "closeout_on": "销号日期", "closeout_note": "销号说明", "title": "名称", "kind": "类型",
     "year": "年份", "issuer": "发文单位", "doc_number": "文号", "issued_on": "发文日期",
-    "name": "名称", "contact": "联系人", "phone": "电话",
+    "name": "名称", "contact": "联系人", "phone": "电话", "percent": "完成进度",
 }
 
 
@@ -79,6 +79,8 @@ def _readable(s: Session, field: str, value: str, cache: dict[tuple[str, str], s
         return _STATUS_WORDS.get(value, value)
     if field == "deadline_kind":
         return _KIND_WORDS.get(value, value)
+    if field == "percent":
+        return f"{value}%"
     if field == "kind":
         return _SOURCE_KIND_WORDS.get(value, value)
     model = _NAMED.get(field)

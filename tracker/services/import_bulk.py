@@ -19,7 +19,8 @@ from tracker.import_model import PlannedProblem
 from tracker.rollup import MeasureFacts, done_on_for, roll_up
 from tracker.rules import MeasureWords, problem_search_text
 from tracker.services.problems import PROBLEM_LABELS, next_seq
-from tracker.services.records import category_by_name, checked_text, unit_by_name
+from tracker.services.records import category_by_name, checked_percent, checked_text, unit_by_name
+from tracker.units import canonical_co_units
 
 BATCH = 2000
 # Column order of the queued tuples (checked against the tables at every flush).
@@ -28,8 +29,8 @@ P_COLS = ("id", "source_id", "seq", "category_id", "lead_unit_id", *PROBLEM_LABE
           "deadline_text", "measures_total", "measures_done", "search_text", "created_at",
           "updated_at", "version")
 M_COLS = ("id", "problem_id", "position", "text", "lead_unit_id", "co_units", "owner",
-          "deadline", "deadline_text", "deadline_kind", "status", "done_on", "created_at",
-          "updated_at", "version")
+          "deadline", "deadline_text", "deadline_kind", "status", "done_on", "percent",
+          "created_at", "updated_at", "version")
 N_COLS = ("id", "measure_id", "noted_on", "text", "created_at")
 LOG_COLS = ("at", "user", "entity", "entity_id", "problem_id", "action", "field", "old", "new")
 
@@ -85,6 +86,7 @@ class BulkProblemWriter:
         data = planned.data
         values = {name: checked_text(getattr(data, name), name, label).strip()
                   for name, label in PROBLEM_LABELS.items()}
+        values["co_units"] = canonical_co_units(values["co_units"])  # as add_problem stores it
         if not values["description"]:
             raise ValidationError("请填写“存在问题”。", "description")
         pid = self.pid
@@ -102,12 +104,13 @@ class BulkProblemWriter:
             text = checked_text(m.text, "measures", "整改措施").strip()
             unit = m.lead_unit.strip()
             unit_id = self._unit(unit)
-            co = checked_text(m.co_units, "measures", "配合单位").strip()
+            co = canonical_co_units(checked_text(m.co_units, "measures", "配合单位"))
             owner = checked_text(m.owner, "measures", "责任人").strip()
             dtext = m.deadline_text.strip()
             done_on = done_on_for(m.status, m.done_on, today=self.today)
             self._m.append((self.mid, pid, pos, text, unit_id, co, owner, _day(m.deadline),
-                            dtext, kind.value, m.status.value, _day(done_on), stamp, stamp, 1))
+                            dtext, kind.value, m.status.value, _day(done_on),
+                            checked_percent(m.percent), stamp, stamp, 1))
             self._log_line("measure", self.mid, pid, text)
             for note in pm.notes:
                 self._n.append((self.nid, self.mid, note.noted_on.isoformat(), note.text, stamp))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +30,7 @@ from tracker.import_model import (
     PlannedSource,
     RowUpdate,
 )
+from tracker.services.evidence import PendingFile, store_pending
 from tracker.services.import_bulk import BulkProblemWriter
 from tracker.services.records import (
     assign,
@@ -61,6 +62,7 @@ class ImportResult:
     units_created: tuple[str, ...]
     sources_created: tuple[str, ...]
     problem_ids: tuple[int, ...]  # new and updated problems, for the window to select
+    evidence_attached: int = 0  # files of a returned package attached (identical ones skipped)
 
     def summary(self) -> str:
         """已导入 N 个问题、M 项措施… — the line the CLI prints and the wizard shows."""
@@ -74,6 +76,8 @@ class ImportResult:
             parts.append("新建单位：" + "、".join(self.units_created))
         if self.sources_created:
             parts.append("新建问题来源：" + "、".join(self.sources_created))
+        if self.evidence_attached:
+            parts.append(f"上传佐证材料 {self.evidence_attached} 个")
         return "；".join(parts) + "。"
 
 
@@ -148,6 +152,9 @@ class _Updater:
             assign(self.s, p, "problem", p.id, **{fld: checked_text(value, fld, fld).strip()})
 
     def _measure_field(self, p: Problem, m: Measure, fld: str, value: Any) -> None:
+        from tracker.services.records import checked_percent  # here: the rest is another's
+        from tracker.units import canonical_co_units
+
         if fld == "text":
             assign(self.s, m, "measure", p.id, text=checked_text(value, "text", "整改措施"))
         elif fld == "lead_unit":
@@ -158,19 +165,28 @@ class _Updater:
             d: Deadline = value
             assign(self.s, m, "measure", p.id, deadline=d.date, deadline_kind=d.kind.value,
                    deadline_text=d.text)
-        elif fld in ("owner", "co_units"):
-            label = "责任人" if fld == "owner" else "配合单位"
-            assign(self.s, m, "measure", p.id, **{fld: checked_text(value, fld, label).strip()})
+        elif fld == "owner":
+            assign(self.s, m, "measure", p.id, owner=checked_text(value, fld, "责任人").strip())
+        elif fld == "co_units":
+            assign(self.s, m, "measure", p.id,
+                   co_units=canonical_co_units(checked_text(value, fld, "配合单位")))
+        elif fld == "percent":
+            assign(self.s, m, "measure", p.id, percent=checked_percent(value))
         elif fld == "status":
             st: Status = value
             done = done_on_for(st, m.done_on, today=self.today)
             assign(self.s, m, "measure", p.id, status=st.value, done_on=done)
 
     def _new_measure(self, p: Problem, planned: PlannedMeasure) -> None:
+        from tracker.services.records import checked_percent
+        from tracker.units import canonical_co_units
+
         d = planned.data
         unit = unit_by_name(self.s, d.lead_unit)
         m = Measure(problem=p, position=len(p.measures) + 1, text=d.text,
-                    lead_unit_id=unit.id if unit else None, co_units=d.co_units, owner=d.owner,
+                    lead_unit_id=unit.id if unit else None,
+                    co_units=canonical_co_units(checked_text(d.co_units, "co_units", "配合单位")),
+                    owner=d.owner, percent=checked_percent(d.percent),
                     deadline=d.deadline, deadline_text=d.deadline_text,
                     deadline_kind=(d.deadline_kind.value if d.deadline_kind else "none"),
                     status=d.status.value,
@@ -215,6 +231,7 @@ def _check_versions(s: Session, updates: list[RowUpdate]) -> None:
 def apply_plan(
     ledger: Ledger, plan: ImportRequest, resolutions: Resolutions = None,
     progress: ProgressFn | None = None, today: dt.date | None = None,
+    attachments: Sequence[PendingFile] = (),
 ) -> ImportResult:
     """Write the plan in one transaction; refuses a plan with errors or undecided conflicts."""
     if plan.errors:
@@ -227,7 +244,7 @@ def apply_plan(
     today = today or clock.today()
     taken = [u for u in plan.updates if not u.conflict or choice_for(u, resolutions) == TAKE_FILE]
     recreate = [u.recreate for u in taken if u.recreate is not None]
-    total = len(plan.problems) + len(recreate) + len(taken)
+    total = len(plan.problems) + len(recreate) + len(taken) + len(attachments)
     done = 0
 
     def tick(text: str, force: bool = False) -> None:
@@ -261,6 +278,13 @@ def apply_plan(
             s.refresh(p, ["measures"])
             refresh_problem(p)
             s.flush()
+        # In the same transaction: a unit's package lands whole (ledger and files) or not at all.
+        def attached() -> None:
+            nonlocal done
+            done += 1
+            tick(f"正在上传佐证材料（{done}/{total}）…", force=True)
+
+        evidence_attached = store_pending(s, attachments, attached) if attachments else 0
         tick("正在保存…", force=True)
         units = tuple(s.scalars(select(ChangeLog.new).where(
             ChangeLog.id > mark, ChangeLog.entity == "unit", ChangeLog.action == "create")))
@@ -270,4 +294,5 @@ def apply_plan(
         conflicts_kept=sum(1 for u in plan.conflicts if choice_for(u, resolutions) == KEEP_LEDGER),
         units_created=units, sources_created=tuple(sources_created),
         problem_ids=tuple(writer.problem_ids) + tuple(by_problem),
+        evidence_attached=evidence_attached,
     )

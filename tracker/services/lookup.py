@@ -10,15 +10,16 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, union
+from sqlalchemy import func, select
 
 from tracker import clock, rules
 from tracker.db.engine import Ledger
-from tracker.db.orm import Category, Measure, Problem, Source, Unit
+from tracker.db.orm import Category, Problem, Source, Unit
 from tracker.domain import ProblemFilter, SourceRow, Status
 from tracker.errors import NotFoundError
 from tracker.rules import source_label
 from tracker.services.queries import ProblemLine, filter_clause
+from tracker.services.query_filter import unit_problem_counts
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,9 @@ def not_found(what: str, wanted: str, names: Iterable[str], listing: str) -> Not
 def match_unit(ledger: Ledger, wanted: str) -> str:
     """The stored name of the unit ``wanted`` names, or NotFoundError with suggestions."""
     names = unit_names(ledger)
+    with ledger.read() as s:
+        # A unit that only co-operates (配合单位) is no row of the unit table but `--unit` finds it.
+        names += [n for n, _ in unit_problem_counts(s) if n not in set(names)]
     key = normal_name(wanted)
     for name in names:
         if normal_name(name) == key:
@@ -102,15 +106,14 @@ def unit_names(ledger: Ledger) -> list[str]:
 
 
 def unit_counts(ledger: Ledger) -> list[NamedCount]:
-    """Every unit with the number of problems it leads (itself or through a measure), as
-    `list --unit` counts them."""
+    """Every unit with the number of problems `list --unit` lists for it (it leads the problem
+    or a measure, or co-operates on either); units with no problem count 0."""
     with ledger.read() as s:
-        led = union(select(Problem.lead_unit_id.label("unit"), Problem.id.label("pid")),
-                    select(Measure.lead_unit_id, Measure.problem_id)).subquery()
-        q = select(led.c.unit, func.count(func.distinct(led.c.pid))).group_by(led.c.unit)
-        counts: dict[int, int] = {unit: n for unit, n in s.execute(q)}
-        return [NamedCount(uid, name, counts.get(uid, 0))
-                for uid, name in s.execute(select(Unit.id, Unit.name).order_by(Unit.name))]
+        counts = dict(unit_problem_counts(s))
+        ids: dict[str, int] = {n: i for i, n in s.execute(select(Unit.id, Unit.name))}
+        # A unit named only as a 配合单位 has no row of its own: id 0.
+        return [NamedCount(ids.get(name, 0), name, counts.get(name, 0))
+                for name in sorted(set(ids) | set(counts))]
 
 
 def category_counts(ledger: Ledger) -> list[NamedCount]:

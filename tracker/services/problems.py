@@ -24,10 +24,12 @@ from tracker.domain import (
 from tracker.errors import ConflictError, DeadlineError, NotFoundError, ValidationError
 from tracker.rollup import done_on_for
 from tracker.rules import closeout_refusal
+from tracker.units import canonical_co_units
 from tracker.services.closeout_settings import closeout_settings
 from tracker.services.records import (
     assign,
     category_by_name,
+    checked_percent,
     checked_text,
     get_problem_obj,
     problem_row,
@@ -84,6 +86,8 @@ def _problem_values(session: Session, data: ProblemInput) -> dict[str, object]:
     for name, label in PROBLEM_LABELS.items():
         if name != "description":
             values[name] = checked_text(getattr(data, name), name, label).strip()
+    # One spelling of the co-units ("A、B", names folded): `--unit` matches them by exact name.
+    values["co_units"] = canonical_co_units(str(values["co_units"]))
     cat = category_by_name(session, data.category)
     values["category_id"] = cat.id if cat else None
     unit = unit_by_name(session, data.lead_unit)
@@ -121,13 +125,14 @@ def apply_measures(
             position=pos,
             text=text,
             lead_unit_id=unit.id if unit else None,
-            co_units=checked_text(mi.co_units, "measures", "配合单位").strip(),
+            co_units=canonical_co_units(checked_text(mi.co_units, "measures", "配合单位")),
             owner=checked_text(mi.owner, "measures", "责任人").strip(),
             deadline=date,
             deadline_text=dtext,
             deadline_kind=kind.value,
             status=mi.status.value,
             done_on=done_on_for(mi.status, mi.done_on),
+            percent=checked_percent(mi.percent),
         )
         if m is not None:
             keep.add(m.id)
@@ -256,7 +261,7 @@ def restore_problem(
             inputs.append(MeasureInput(
                 id=m.id, text=m.text, lead_unit=m.lead_unit, co_units=m.co_units, owner=m.owner,
                 deadline_text=m.deadline_text, deadline=m.deadline, deadline_kind=m.deadline_kind,
-                status=m.status, done_on=m.done_on,
+                status=m.status, done_on=m.done_on, percent=m.percent,
             ))
         s.refresh(p, ["measures"])
         # The snapshot carries each measure's resolved date, so the reference is never used.

@@ -13,12 +13,8 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     String,
-    and_,
-    exists,
-    false,
     func,
     literal_column,
-    or_,
     select,
     type_coerce,
 )
@@ -34,7 +30,6 @@ from tracker.db.orm import (
     Measure,
     Problem,
     ProgressNote,
-    Recheck,
     Source,
     Unit,
 )
@@ -47,6 +42,12 @@ from tracker.domain import (
     Status,
 )
 from tracker.errors import NotFoundError
+from tracker.services.query_filter import filter_clause as filter_clause  # re-exported
+from tracker.services.query_filter import matching_ids as matching_ids
+from tracker.services.query_filter import search_texts as search_texts
+from tracker.services.query_filter import text_terms as text_terms
+from tracker.services.query_filter import unit_clause as unit_clause
+from tracker.services.query_filter import unit_problem_counts as unit_problem_counts
 
 STATUS_ORDER = {s.value: i for i, s in enumerate(
     [Status.NOT_STARTED, Status.IN_PROGRESS, Status.ONGOING, Status.DONE, Status.CLOSED])}
@@ -96,77 +97,6 @@ def _stamp(text: str | dt.datetime | None) -> dt.datetime | None:
     if isinstance(text, dt.datetime):  # PostgreSQL: a datetime already
         return text
     return dt.datetime.fromisoformat(text) if text else None
-
-
-def text_terms(text: str) -> list[str]:
-    """The words of a search: every one must occur in a problem's search text."""
-    return text.lower().split()
-
-
-def matching_ids(ids: Iterable[int], texts: dict[int, str], text: str) -> list[int]:
-    """The ids (order kept) whose search text holds every word of ``text``: the same test
-    as the SQL filter (search_text is stored lower-cased), for a table that keeps the texts
-    in memory and answers each keystroke without a query."""
-    terms = text_terms(text)
-    get = texts.get
-    if len(terms) == 1:  # the usual case, kept to one `in` per problem
-        term = terms[0]
-        return [i for i in ids if term in (get(i) or "")]
-    return [i for i in ids if all(t in (get(i) or "") for t in terms)]
-
-
-def search_texts(ledger: Ledger) -> dict[int, str]:
-    """Every problem's search text by id (about 35 MB at 100,000 problems)."""
-    with ledger.read() as s:
-        result = s.connection().execute(select(Problem.id, Problem.search_text))
-        try:
-            # Straight from the cursor: no list of 100,000 tuples alongside the dict.
-            rows: Iterable[tuple[int, str]] = result.cursor  # type: ignore[assignment]
-            return dict(rows)
-        finally:
-            result.close()
-
-
-def _escape_like(term: str) -> str:
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def filter_clause(session: Session, flt: ProblemFilter) -> ColumnElement[bool]:
-    """The WHERE clause for a filter; every part is an indexed column or the search text."""
-    parts: list[ColumnElement[bool]] = []
-    as_of = flt.as_of or clock.today()
-    if flt.source_id is not None:
-        parts.append(Problem.source_id == flt.source_id)
-    if flt.category_id is not None:
-        parts.append(Problem.category_id == flt.category_id)
-    if flt.status is not None:
-        parts.append(Problem.status == flt.status.value)
-    if flt.unit:
-        uid = session.scalar(select(Unit.id).where(Unit.name == flt.unit.strip()))
-        if uid is None:
-            parts.append(false())
-        else:
-            # An uncorrelated IN: a correlated EXISTS made SQLite walk the unit's measures once
-            # per problem (over a minute at 100,000 problems).
-            parts.append(or_(
-                Problem.lead_unit_id == uid,
-                Problem.id.in_(select(Measure.problem_id).where(Measure.lead_unit_id == uid)),
-            ))
-    if flt.overdue:
-        parts.append(rules.overdue_sql(Problem.open_deadline, as_of))
-    if flt.due_within_days is not None:
-        parts.append(rules.due_within_sql(Problem.open_deadline, as_of, flt.due_within_days))
-    for term in text_terms(flt.text):
-        parts.append(Problem.search_text.like(f"%{_escape_like(term)}%", escape="\\"))
-    if flt.ids is not None:
-        parts.append(Problem.id.in_(flt.ids))
-    if flt.recheck_due_months is not None:
-        # rules.recheck_due in SQL: closed out long enough ago, not rechecked since.
-        parts.append(Problem.status == Status.CLOSED.value)
-        parts.append(Problem.closeout_on <= rules.months_before(as_of, flt.recheck_due_months))
-        parts.append(~exists().where(Recheck.problem_id == Problem.id,
-                                     Recheck.on >= Problem.closeout_on))
-    return and_(True, *parts)
 
 
 def _order(sort: str, descending: bool, scan: bool = False) -> list[Any]:

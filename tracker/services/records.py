@@ -41,6 +41,15 @@ def checked_text(value: str, field: str, label: str) -> str:
     return text
 
 
+def checked_percent(value: int | None) -> int | None:
+    """A 完成进度 to store: a whole number 0–100, or None when not stated."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+        raise ValidationError(f"“完成进度”应为 0 到 100 之间的整数（现为“{value}”）。", "measures")
+    return value
+
+
 def unit_by_name(session: Session, name: str) -> Unit | None:
     """The unit called ``name`` (created on the fly when new), or None for empty input."""
     name = clean_text(name).strip()
@@ -199,6 +208,7 @@ def measure_row(m: Measure, with_notes: bool = True) -> MeasureRow:
         notes=tuple(note_row(n) for n in m.notes) if with_notes else (),
         original_deadline=original,
         original_deadline_text=original_text,
+        percent=m.percent,
     )
 
 

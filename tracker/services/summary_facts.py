@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Executable, func, select
+from sqlalchemy.orm import Session
 
 from tracker.db.engine import Ledger
 from tracker.db.orm import Extension, Measure, Problem, Unit
 from tracker.domain import ProblemFilter, Status
 from tracker.services.as_of import is_past, problems_as_of
 from tracker.services.queries import filter_clause
+from tracker.units import split_co_units
 
 _STATUSES = {st.value: st for st in Status}
 
@@ -38,11 +42,13 @@ class SummaryFacts:
 
 @dataclass(frozen=True)
 class UnitFacts:
-    """Per problem its facts, and the (problem, unit) pairs of lead units (problem or measure)."""
+    """Per problem its facts, the (problem, unit) pairs of lead units (problem or measure) and
+    of co-units (配合单位 of the problem or a measure)."""
 
     facts: dict[int, ProblemFacts]
     links: tuple[tuple[int, str], ...]
     extended: dict[int, int] = field(default_factory=dict)  # problem id -> extended measures
+    co_links: tuple[tuple[int, str], ...] = ()
 
 
 def summary_facts(ledger: Ledger, flt: ProblemFilter, day: dt.date) -> SummaryFacts:
@@ -72,16 +78,60 @@ def summary_facts(ledger: Ledger, flt: ProblemFilter, day: dt.date) -> SummaryFa
         extended)
 
 
+def _extended_query(which: ColumnElement[bool], day: dt.date) -> Executable:
+    """Per problem (of those ``which`` selects by measure), its measures extended by ``day``."""
+    return (select(Measure.problem_id, func.count(func.distinct(Extension.measure_id)))
+            .join(Measure, Extension.measure_id == Measure.id)
+            .where(which, Extension.on <= day).group_by(Measure.problem_id))
+
+
 def _extended(ledger: Ledger, ids: list[int], day: dt.date) -> dict[int, int]:
     """Per problem, how many of its measures had been extended by ``day``."""
     out: dict[int, int] = {}
     with ledger.read() as s:
         for start in range(0, len(ids), 900):
-            out.update(s.execute(
-                select(Measure.problem_id, func.count(func.distinct(Extension.measure_id)))
-                .join(Measure, Extension.measure_id == Measure.id)
-                .where(Measure.problem_id.in_(ids[start:start + 900]), Extension.on <= day)
-                .group_by(Measure.problem_id)).all())  # type: ignore[arg-type]
+            out.update(s.execute(_extended_query(Measure.problem_id.in_(ids[start:start + 900]),
+                                                 day)).all())  # type: ignore[arg-type]
+    return out
+
+
+def _cursor_rows(s: Session, stmt: Executable) -> list[Any]:
+    """The statement's rows as the driver's tuples: 100,000 SQLAlchemy Rows (and their date
+    processing) cost more than the counting."""
+    result = s.connection().execute(stmt)
+    try:
+        return result.cursor.fetchall()  # type: ignore[union-attr, return-value]
+    finally:
+        result.close()
+
+
+_DAYS: dict[Any, dt.date | None] = {None: None}
+
+
+def _day(value: Any) -> dt.date | None:
+    """A date column off the cursor (sqlite3: ISO text; PostgreSQL: a date), memoised."""
+    found = _DAYS.get(value, False)
+    if found is False:
+        found = dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
+        if len(_DAYS) < 100_000:
+            _DAYS[value] = found
+    return found  # type: ignore[return-value]
+
+
+def _facts_by_id(s: Session, where: ColumnElement[bool]) -> dict[int, ProblemFacts]:
+    """Each selected problem's facts; problems with the same facts share one ProblemFacts
+    (100,000 problems have a few hundred distinct ones)."""
+    shared: dict[tuple[Any, Any, Any], ProblemFacts] = {}
+    out: dict[int, ProblemFacts] = {}
+    for pid, status, deadline, open_deadline in _cursor_rows(
+            s, select(Problem.id, Problem.status, Problem.deadline, Problem.open_deadline)
+            .where(where)):
+        key = (status, deadline, open_deadline)
+        facts = shared.get(key)
+        if facts is None:
+            facts = shared[key] = ProblemFacts(_STATUSES[status], _day(deadline),
+                                               _day(open_deadline))
+        out[pid] = facts
     return out
 
 
@@ -91,18 +141,38 @@ def unit_facts(ledger: Ledger, flt: ProblemFilter, day: dt.date) -> UnitFacts:
         rows = problems_as_of(ledger, flt, day)
         links = {(p.id, u) for p in rows
                  for u in [p.lead_unit, *(m.lead_unit for m in p.measures)] if u}
+        co = _co_links((p.id, t) for p in rows for t in [p.co_units, *(m.co_units for m in p.measures)])
         return UnitFacts({p.id: ProblemFacts(p.status, p.deadline, p.open_deadline)
                           for p in rows}, tuple(sorted(links)),
-                         _extended(ledger, [p.id for p in rows], day))
+                         _extended(ledger, [p.id for p in rows], day), co)
     with ledger.read() as s:
         where = filter_clause(s, flt)
-        facts = {r[0]: ProblemFacts(_STATUSES[r[1]], r[2], r[3]) for r in s.execute(
-            select(Problem.id, Problem.status, Problem.deadline, Problem.open_deadline)
-            .where(where))}
-        pairs = s.execute(
+        facts = _facts_by_id(s, where)
+        extended = dict(_cursor_rows(s, _extended_query(
+            Measure.problem_id.in_(select(Problem.id).where(where)), day)))
+        pairs = _cursor_rows(
+            s,
             select(Problem.id, Unit.name).join(Unit, Problem.lead_unit_id == Unit.id).where(where)
             .union(select(Measure.problem_id, Unit.name).join(Unit, Measure.lead_unit_id == Unit.id)
                    .where(Measure.problem_id.in_(select(Problem.id).where(where))))
-        ).all()
+        )
+        co_texts = _cursor_rows(s,
+            select(Problem.id, Problem.co_units).where(where, Problem.co_units != "")
+            .union_all(select(Measure.problem_id, Measure.co_units)
+                       .where(Measure.problem_id.in_(select(Problem.id).where(where)),
+                              Measure.co_units != "")))
     return UnitFacts(facts, tuple((int(pid), str(name)) for pid, name in pairs),
-                     _extended(ledger, list(facts), day))
+                     extended, _co_links(co_texts))
+
+
+def _co_links(texts: Iterable[tuple[int, str]]) -> tuple[tuple[int, str], ...]:
+    """(problem, co-unit) pairs, once each, from stored co_units texts ("A、B")."""
+    names: dict[str, tuple[str, ...]] = {}  # each distinct text split once: a ledger repeats them
+    pairs: set[tuple[int, str]] = set()
+    for pid, text in texts:
+        if text:
+            split = names.get(text)
+            if split is None:
+                split = names[text] = split_co_units(text)
+            pairs.update((int(pid), name) for name in split)
+    return tuple(sorted(pairs))

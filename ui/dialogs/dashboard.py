@@ -122,7 +122,7 @@ class Dashboard(QDialog):
         chart_box = QWidget(self)
         chart_layout = QVBoxLayout(chart_box)
         chart_layout.setContentsMargins(0, 0, 0, 0)
-        chart_title = QLabel(self.tr("分单位整改情况（按牵头单位，含措施牵头）"), self)
+        chart_title = QLabel(self.tr("分单位整改情况（按牵头单位，含措施牵头；“配合”另计）"), self)
         chart_title.setStyleSheet("font-weight: bold;")
         chart_layout.addWidget(chart_title)
         chart_layout.addWidget(scroll, 1)

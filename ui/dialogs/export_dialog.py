@@ -35,6 +35,7 @@ from tracker.db.engine import Ledger
 from tracker.domain import ProblemFilter, Status
 from tracker.errors import TrackerError
 from tracker.excel.export import ExportResult, default_title, export_ledger
+from tracker.excel.package import PackageResult, write_package
 from tracker.excel.export_options import COLUMNS, DEFAULT_COLUMNS, ORG_SETTING, ExportOptions
 from tracker.excel.reminder import ReminderResult, export_reminder, reminder_items
 from tracker.services.queries import count_problems
@@ -84,6 +85,7 @@ class _PaperForm(QWidget):
         self.filler = QLineEdit(self)
         self.phone = QLineEdit(self)
         self.path = QLineEdit(self)
+        self.suffix = ".xlsx"  # .zip when a package for a unit is asked for
         self.path_touched = False
         self.path.textEdited.connect(lambda _t: setattr(self, "path_touched", True))
         browse = QPushButton(self.tr("浏览…"), self)
@@ -103,22 +105,29 @@ class _PaperForm(QWidget):
     def suggest_path(self, name: str) -> None:
         """Fill in a file name from the title unless the clerk chose one."""
         if not self.path_touched:
-            self.path.setText(str(export_folder() / f"{_safe_name(name)}.xlsx"))
+            self.path.setText(str(export_folder() / f"{_safe_name(name)}{self.suffix}"))
+
+    def set_suffix(self, suffix: str) -> None:
+        """Save as .xlsx or .zip; a chosen file name keeps its stem."""
+        text = self.path.text().strip()
+        if text and Path(text).suffix.lower() == self.suffix:
+            self.path.setText(str(Path(text).with_suffix(suffix)))
+        self.suffix = suffix
 
     def _browse(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, self.tr("保存为"), self.path.text(),
-                                              self.tr("Excel 工作簿 (*.xlsx)"))
+        kinds = self.tr("材料包 (*.zip)") if self.suffix == ".zip" else self.tr("Excel 工作簿 (*.xlsx)")
+        name, _ = QFileDialog.getSaveFileName(self, self.tr("保存为"), self.path.text(), kinds)
         if name:
             self.path.setText(name)
             self.path_touched = True
 
     def target(self) -> Path | None:
-        """The chosen .xlsx path, or None when empty."""
+        """The chosen .xlsx (or .zip) path, or None when empty."""
         text = self.path.text().strip()
         if not text:
             return None
         path = Path(text).expanduser()
-        return path if path.suffix.lower() == ".xlsx" else path.with_name(path.name + ".xlsx")
+        return path if path.suffix.lower() == self.suffix else path.with_name(path.name + self.suffix)
 
     def remember(self, path: Path) -> None:
         """Keep the folder for next time and the 填报单位 in the ledger."""
@@ -270,6 +279,9 @@ class ExportDialog(_ExportBase):
         self.by_unit = QCheckBox(self.tr("每个牵头单位另加一个工作表（分单位台账）"), self)
         self.stats = QCheckBox(self.tr("加“统计”工作表"), self)
         self.stats.setChecked(True)
+        self.package = QCheckBox(self.tr("导出为给单位的材料包（.zip：台账、每个问题一个放佐证材料的空文件夹、"
+                                         "说明）"), self)
+        self.package.toggled.connect(lambda on: self.paper.set_suffix(".zip" if on else ".xlsx"))
         self.count = QLabel(self)
         self._preset(flt)
         filters = QFormLayout()
@@ -281,6 +293,7 @@ class ExportDialog(_ExportBase):
             filters.addRow("", self.keep_other)
         filters.addRow("", self.by_unit)
         filters.addRow("", self.stats)
+        filters.addRow("", self.package)
         filters.addRow("", self.count)
         filter_box = QGroupBox(self.tr("导出哪些问题"), self)
         filter_box.setLayout(filters)
@@ -395,10 +408,16 @@ class ExportDialog(_ExportBase):
         ledger, flt, options = self.ledger, self.chosen_filter(), self.options()
         if not options.columns:
             raise TrackerError(self.tr("请至少勾选一列。"))
+        if self.package.isChecked():
+            return lambda progress: write_package(ledger, path, flt, options, progress)
         return lambda progress: export_ledger(ledger, path, flt, options, progress)
 
     def done_text(self, result: Any) -> str:
         """已导出 N 个问题 …"""
+        if isinstance(result, PackageResult):
+            self.result_info = result.ledger
+            return self.tr("已导出材料包 {path}：{n} 个问题，每个问题一个佐证材料文件夹").format(
+                path=result.path, n=result.ledger.problems)
         assert isinstance(result, ExportResult)
         self.result_info = result
         return self.tr("已导出 {n} 个问题（{rows} 行）到 {path}").format(

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from tracker.errors import TrackerError
 from tracker.excel.header_detect import FIELD_LABELS, ID_FIELDS
 from tracker.excel.import_preview import analyse_workbook, guess_sheet, remapped, with_header_row
+from tracker.excel.package_plan import read_package
 from tracker.excel.reading import open_workbook
 from ui.dialogs.import_state import ALL_SHEETS, ImportState
 from ui.tasks import run_in_background
@@ -53,7 +54,8 @@ class FilePage(QWizardPage):
         self.state = state
         self._task: Any = None
         self.setTitle(self.tr("选择 Excel 台账"))
-        self.setSubTitle(self.tr("可以导入手工制作的台账，也可以导入本程序导出、由各单位填报后交回的台账。"))
+        self.setSubTitle(self.tr("可以导入手工制作的台账，也可以导入本程序导出、由各单位填报后交回的台账"
+                                 "或材料包（.zip，其中的佐证材料随台账一起导入）。"))
         self.path_edit = QLineEdit(self)
         self.path_edit.setReadOnly(True)
         self.path_edit.setPlaceholderText(self.tr("尚未选择文件"))
@@ -92,7 +94,7 @@ class FilePage(QWizardPage):
         start = str(self.state.path.parent) if self.state.path else ""
         name, _ = QFileDialog.getOpenFileName(
             self, self.tr("选择 Excel 台账"), start,
-            self.tr("Excel 工作簿 (*.xlsx *.xlsm);;所有文件 (*)"))
+            self.tr("Excel 台账或材料包 (*.xlsx *.xlsm *.zip);;所有文件 (*)"))
         if name:
             self.open_file(Path(name))
 
@@ -110,10 +112,14 @@ class FilePage(QWizardPage):
         self.status.setText(self.tr("正在读取文件…"))
         self.completeChanged.emit()
 
+        workdir = self.state.new_workdir() if path.suffix.lower() == ".zip" else None
+
         def work(progress: Any) -> Any:
-            book = open_workbook(path)
+            # A package: checked whole, its ledger taken out, then read like any .xlsx.
+            package = read_package(path, workdir) if workdir is not None else None
+            book = open_workbook(package.ledger if package is not None else path)
             try:
-                return book, analyse_workbook(book, progress)
+                return book, analyse_workbook(book, progress), package
             except BaseException:
                 book.close()
                 raise
@@ -126,7 +132,7 @@ class FilePage(QWizardPage):
         self._sheet_changed()
 
     def _opened(self, result: Any) -> None:
-        self.state.book, self.state.guesses = result
+        self.state.book, self.state.guesses, self.state.package = result
         exported = any(g.mapping is not None and g.mapping.is_round_trip
                        for g in self.state.guesses)
         self.as_new_box.setEnabled(exported)
@@ -155,6 +161,9 @@ class FilePage(QWizardPage):
         self.state.sheet = self.sheet_combo.currentData() or ALL_SHEETS
         self.status.setStyleSheet("")
         lines = []
+        if self.state.package is not None:
+            lines.append(self.tr("材料包：台账“{b}”，{n} 个问题文件夹（其中的文件在检查页列出）").format(
+                b=self.state.package.ledger.name, n=len(self.state.package.folders)))
         for g in self.state.chosen():
             if g.mapping is None:
                 lines.append(self.tr("工作表“{n}”：未找到表头，请在下一步指定表头行和各列。")

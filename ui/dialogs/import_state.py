@@ -1,9 +1,12 @@
 """What the pages of the import wizard share: the open workbook, the guessed and edited
-column mappings, the corrections typed for bad cells, the plan, the clerk's conflict choices."""
+column mappings, the corrections typed for bad cells, the plan, the clerk's conflict choices;
+for a unit's returned package, its layout (the ledger taken out into a working folder) and
+what happens to each of its files."""
 
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,6 +14,7 @@ from tracker.db.engine import Ledger
 from tracker.excel.header_detect import ColumnMapping
 from tracker.excel.import_plan import ImportOptions, ImportPlan
 from tracker.excel.import_preview import SheetGuess
+from tracker.excel.package_plan import PackageLayout, PackagePlan
 from tracker.excel.reading import WorkbookData
 from tracker.services.imports import ImportResult
 
@@ -35,6 +39,9 @@ class ImportState:
     plan: ImportPlan | None = None
     choices: dict[str, str] = field(default_factory=dict)
     result: ImportResult | None = None
+    package: PackageLayout | None = None  # a .zip was chosen: its ledger is ``book``
+    files: PackagePlan | None = None  # the package's files, planned with ``plan``
+    workdir: tempfile.TemporaryDirectory[str] | None = None  # where its ledger was taken out
 
     def close_book(self) -> None:
         """Release the open workbook (a new file was chosen, or the wizard closed)."""
@@ -42,6 +49,18 @@ class ImportState:
             self.book.close()
             self.book = None
         self.date = None  # the chosen 填报日期 belonged to that file
+        self.package = None
+        self.files = None
+        if self.workdir is not None:
+            self.workdir.cleanup()
+            self.workdir = None
+
+    def new_workdir(self) -> Path:
+        """A fresh working folder for a package's ledger (removed by close_book)."""
+        if self.workdir is not None:
+            self.workdir.cleanup()
+        self.workdir = tempfile.TemporaryDirectory(prefix="rectify-package-")
+        return Path(self.workdir.name)
 
     def chosen(self) -> list[SheetGuess]:
         """The sheets that will be imported."""

@@ -3,21 +3,23 @@ category. Rows keep their place when counts change so the view keeps expansion a
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap, QStandardItem, QStandardItemModel
 
 from tracker.domain import Status
-from tracker.services.counts import FilterCounts, NamedCount
 from ui import filters
 from ui.colors import PALETTES, Band
+
+if TYPE_CHECKING:  # the panel is built before the services (SQLAlchemy) load: ui.first_paint
+    from tracker.services.counts import FilterCounts, NamedCount
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 COUNT_ROLE = Qt.ItemDataRole.UserRole + 2
 
 STATUS_BANDS = {Status.DONE: Band.DONE, Status.CLOSED: Band.CLOSED}
-GROUPS = (("source", "按问题来源"), ("unit", "按牵头单位"), ("category", "按问题类别"))
+GROUPS = (("source", "按问题来源"), ("unit", "按单位"), ("category", "按问题类别"))
 
 
 def _tr(text: str) -> str:

@@ -34,6 +34,7 @@ class MeasureColumn(IntEnum):
     DEADLINE = 4
     READING = 5
     STATUS = 6
+    PERCENT = 7
 
 
 HEADERS = {
@@ -41,6 +42,7 @@ HEADERS = {
     MeasureColumn.LEAD_UNIT: "牵头单位", MeasureColumn.CO_UNITS: "配合单位",
     MeasureColumn.OWNER: "责任人", MeasureColumn.DEADLINE: "整改时限",
     MeasureColumn.READING: "时限解读", MeasureColumn.STATUS: "状态",
+    MeasureColumn.PERCENT: "完成进度",
 }
 FIELDS = {
     MeasureColumn.TEXT: "text", MeasureColumn.LEAD_UNIT: "lead_unit",
@@ -65,12 +67,13 @@ class MeasureDraft:
     done_on: dt.date | None = None
     # The stored reading: a saved 年底前 keeps the year it was typed in until retyped.
     saved: Deadline | None = None
+    percent: int | None = None  # 完成进度 0–100; None: not stated
 
     @classmethod
     def from_row(cls, m: MeasureRow) -> MeasureDraft:
         """A draft holding a stored measure's values."""
         return cls(m.text, m.lead_unit, m.co_units, m.owner, m.deadline_text, m.status, m.id,
-                   m.done_on, Deadline(m.deadline, m.deadline_kind, m.deadline_text))
+                   m.done_on, Deadline(m.deadline, m.deadline_kind, m.deadline_text), m.percent)
 
     def reading(self, reference: dt.date) -> tuple[str, str | None]:
         """(what the deadline means, error or None): the stored date while the text is the
@@ -83,7 +86,21 @@ class MeasureDraft:
         """What the service is given."""
         return MeasureInput(text=self.text, lead_unit=self.lead_unit, co_units=self.co_units,
                             owner=self.owner, deadline_text=self.deadline_text,
-                            status=self.status, done_on=self.done_on, id=self.id)
+                            status=self.status, done_on=self.done_on, id=self.id,
+                            percent=self.percent)
+
+
+def percent_value(value: Any) -> int | None:
+    """A typed 完成进度 (60, "60", "60%", "" or None) as 0–100 or None; ValueError otherwise."""
+    if value is None or isinstance(value, bool):
+        return None
+    text = str(value).strip().rstrip("%％").strip()
+    if not text:
+        return None
+    number = int(text)
+    if not 0 <= number <= 100:
+        raise ValueError(text)
+    return number
 
 
 def read_deadline(text: str, reference: dt.date) -> tuple[str, str | None]:
@@ -186,7 +203,7 @@ class MeasureListModel(QAbstractTableModel):
             return Qt.ItemFlag.NoItemFlags
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         col = MeasureColumn(index.column())
-        if col in FIELDS or col is MeasureColumn.STATUS:
+        if col in FIELDS or col in (MeasureColumn.STATUS, MeasureColumn.PERCENT):
             base |= Qt.ItemFlag.ItemIsEditable
         return base
 
@@ -201,6 +218,10 @@ class MeasureListModel(QAbstractTableModel):
                 return getattr(d, FIELDS[col])
             if col is MeasureColumn.READING:
                 return d.reading(self.reference)[0]
+            if col is MeasureColumn.PERCENT:
+                if role == Qt.ItemDataRole.EditRole:
+                    return d.percent
+                return "" if d.percent is None else f"{d.percent}%"
             return d.status.label
         if role == STATUS_VALUE_ROLE and col is MeasureColumn.STATUS:
             return d.status.value
@@ -225,6 +246,12 @@ class MeasureListModel(QAbstractTableModel):
         elif col is MeasureColumn.STATUS:
             try:
                 d.status = value if isinstance(value, Status) else Status.from_label(str(value))
+            except ValueError:
+                return False
+            changed = [index]
+        elif col is MeasureColumn.PERCENT:
+            try:
+                d.percent = percent_value(value)
             except ValueError:
                 return False
             changed = [index]

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from enum import IntEnum
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -19,57 +19,60 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QFont
 
 from tracker import clock
-from tracker.db.engine import Ledger
 from tracker.domain import ProblemFilter, ProblemRow
 from tracker.errors import TrackerError
-from tracker.services.queries import (
-    get_problems,
-    matching_ids,
-    problem_ids,
-    search_texts,
-    text_terms,
-)
-from ui.colors import PALETTES, Band, deadline_hint, warning_of
+from ui.models.problem_cells import (BAND_ROLE, HEADERS, PROBLEM_ID_ROLE, SORT_KEYS, Column,
+                                     cell_data)
 from ui.tasks import run_in_background
 
+if TYPE_CHECKING:
+    from tracker.db.engine import Ledger
 
-class Column(IntEnum):
-    """The table's columns, in order."""
-
-    SEQ = 0
-    SOURCE = 1
-    CATEGORY = 2
-    DESCRIPTION = 3
-    LEAD_UNIT = 4
-    OWNER = 5
-    DEADLINE = 6
-    STATUS = 7
-    PROGRESS = 8
-
-
-HEADERS = {
-    Column.SEQ: "序号", Column.SOURCE: "问题来源", Column.CATEGORY: "类别",
-    Column.DESCRIPTION: "存在问题", Column.LEAD_UNIT: "牵头单位", Column.OWNER: "责任人",
-    Column.DEADLINE: "整改时限", Column.STATUS: "状态", Column.PROGRESS: "进度",
-}
-SORT_KEYS = {
-    Column.SEQ: "seq", Column.SOURCE: "source", Column.CATEGORY: "category",
-    Column.DESCRIPTION: "description", Column.LEAD_UNIT: "lead_unit", Column.OWNER: "owner",
-    Column.DEADLINE: "deadline", Column.STATUS: "status", Column.PROGRESS: "progress",
-}
+__all__ = ["BAND_ROLE", "HEADERS", "PAGE", "PROBLEM_ID_ROLE", "Column", "ProblemTableModel"]
 QueryKey = tuple[ProblemFilter, str, bool]
-PROBLEM_ID_ROLE = Qt.ItemDataRole.UserRole + 1
-BAND_ROLE = Qt.ItemDataRole.UserRole + 2
 PAGE = 200
 CACHE_LIMIT = 4000  # rows kept; past this the cache starts again from the page in view
-CENTERED = {Column.SEQ, Column.STATUS, Column.PROGRESS}
-STRONG = {Column.DEADLINE, Column.STATUS}
+RowReader = Callable[[Sequence[int]], list[ProblemRow]]
 
-_BOLD = QFont()
-_BOLD.setBold(True)
+
+# The query services are imported when first called, not at the top: the window paints its
+# first rows (ui.first_paint) before SQLAlchemy, which tracker.services.queries imports, loads.
+def problem_ids(ledger: Ledger, flt: ProblemFilter = ProblemFilter(), sort: str = "seq",
+                descending: bool = False) -> list[int]:
+    """queries.problem_ids."""
+    from tracker.services import queries
+
+    return queries.problem_ids(ledger, flt, sort, descending)
+
+
+def get_problems(ledger: Ledger, ids: Sequence[int]) -> list[ProblemRow]:
+    """queries.get_problems."""
+    from tracker.services import queries
+
+    return queries.get_problems(ledger, ids)
+
+
+def search_texts(ledger: Ledger) -> dict[int, str]:
+    """queries.search_texts."""
+    from tracker.services import queries
+
+    return queries.search_texts(ledger)
+
+
+def text_terms(text: str) -> list[str]:
+    """queries.text_terms."""
+    from tracker.services import queries
+
+    return queries.text_terms(text)
+
+
+def matching_ids(ids: list[int], texts: dict[int, str], text: str) -> list[int]:
+    """queries.matching_ids."""
+    from tracker.services import queries
+
+    return queries.matching_ids(ids, texts, text)
 
 
 class ProblemTableModel(QAbstractTableModel):
@@ -78,10 +81,15 @@ class ProblemTableModel(QAbstractTableModel):
     loaded = Signal(int)  # the id list was replaced; carries the row count
     query_failed = Signal(object)  # a TrackerError from a background query
 
-    def __init__(self, ledger: Ledger, parent: Any = None) -> None:
+    def __init__(self, ledger: Ledger | None, parent: Any = None) -> None:
         super().__init__(parent)
         self._ledger = ledger
         self._ids: list[int] = []
+        # Before the ledger is open (ui.first_paint): the first page's ids, how many rows the
+        # whole list will have, and a plain-sqlite3 reader of rows; None once the ledger reads.
+        self._total = 0
+        self._reader: RowReader | None = None
+        self._adopting = False  # the next id list may continue the first page unchanged
         self._pos: dict[int, int] | None = None
         self._cache: dict[int, ProblemRow] = {}
         self._filter = ProblemFilter()
@@ -104,12 +112,27 @@ class ProblemTableModel(QAbstractTableModel):
     # ------------------------------------------------------------ query
 
     def set_ledger(self, ledger: Ledger) -> None:
-        """Show another ledger (empty until the next query)."""
+        """Show another ledger (empty until the next query); the first page painted before
+        the ledger was open stays, and the next query's ids continue it unchanged."""
         self._ledger = ledger
         self._data_generation += 1
         self._texts = self._base = None
         self._in_flight = None
+        if self._reader is not None:
+            self._reader = None
+            self._adopting = True
+            return
         self.set_ids([])
+
+    def show_first_page(self, ids: list[int], total: int, rows: list[ProblemRow],
+                        reader: RowReader) -> None:
+        """Before the ledger is open: ``total`` rows, of which the first ``ids`` are known
+        with their ``rows``; ``reader`` reads other rows the same way until set_ledger."""
+        self.beginResetModel()
+        self._ids, self._total, self._pos = list(ids), total, None
+        self._cache = {p.id: p for p in rows}
+        self._reader = reader
+        self.endResetModel()
 
     def set_bands(self, as_of: dt.date, soon_days: int, later_days: int) -> None:
         """Change the day and horizons the colours are computed for."""
@@ -150,6 +173,8 @@ class ProblemTableModel(QAbstractTableModel):
     def _query(self) -> None:
         self._generation += 1
         gen, ledger = self._generation, self._ledger
+        if ledger is None:
+            return  # not open yet: the query runs when the ledger is set
         flt, sort, desc = self._filter, self._sort, self._descending
         data_gen = self._data_generation
         if not self.async_queries:
@@ -209,7 +234,7 @@ class ProblemTableModel(QAbstractTableModel):
         key = (dataclasses.replace(self._filter, text=""), self._sort, self._descending)
         want_texts = self._texts is None or self._texts[0] != gen
         want_base = self._base is None or self._base[0] != gen or self._base[1] != key
-        if not (want_texts or want_base):
+        if ledger is None or not (want_texts or want_base):
             return
 
         def work(_progress: object) -> tuple[dict[int, str] | None, list[int] | None]:
@@ -232,9 +257,21 @@ class ProblemTableModel(QAbstractTableModel):
 
     def set_ids(self, ids: list[int]) -> None:
         """Replace the rows shown by these problem ids, in this order."""
+        known, adopting = len(self._ids), self._adopting
+        self._adopting = False
+        if adopting and len(ids) == self.rowCount() and ids[:known] == self._ids:
+            # The ledger's first answer continues the first page painted before it opened:
+            # the same rows, so no reset (the selection and scroll position stay).
+            self._ids, self._pos, self._total = ids, None, 0
+            if len(ids) > known:
+                self.dataChanged.emit(self.index(known, 0),
+                                      self.index(len(ids) - 1, len(Column) - 1))
+            self.loaded.emit(len(ids))
+            return
         self.beginResetModel()
         self._ids = ids
         self._pos = None
+        self._total = 0
         self._cache.clear()
         self.endResetModel()
         self.loaded.emit(len(ids))
@@ -261,11 +298,18 @@ class ProblemTableModel(QAbstractTableModel):
             self._cache.clear()
         start = row - row % PAGE
         try:
-            for p in get_problems(self._ledger, self._ids[start:start + PAGE]):
+            for p in self._read(self._ids[start:start + PAGE]):
                 self._cache[p.id] = p
-        except TrackerError:
+        except (TrackerError, OSError):
             return None  # shown empty; the next refresh reports the error
         return self._cache.get(pid)
+
+    def _read(self, ids: list[int]) -> list[ProblemRow]:
+        if self._reader is not None:
+            return self._reader(ids)
+        if self._ledger is None:
+            return []
+        return get_problems(self._ledger, ids)
 
     def forget(self, problem_ids: list[int]) -> None:
         """Drop cached rows of changed problems so they are read again."""
@@ -278,7 +322,7 @@ class ProblemTableModel(QAbstractTableModel):
     # ------------------------------------------------------------ Qt model
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._ids)
+        return 0 if parent.isValid() else max(len(self._ids), self._total)
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(Column)
@@ -305,65 +349,11 @@ class ProblemTableModel(QAbstractTableModel):
     def data(self, index: QModelIndex | QPersistentModelIndex,
              role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._ids):
-            return None
+            return None  # (past the first page before the ledger is open: not known yet)
         if role == PROBLEM_ID_ROLE:
             return self._ids[index.row()]
         p = self.problem_at(index.row())
         if p is None:
             return None
-        col = Column(index.column())
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(p, col)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(p, col)
-        if role == BAND_ROLE:
-            return self._band(p).value
-        if role == Qt.ItemDataRole.BackgroundRole:
-            band = self._band(p)
-            return PALETTES[band].background if band in PALETTES else None
-        if role == Qt.ItemDataRole.ForegroundRole:
-            band = self._band(p)
-            if band in PALETTES and (col in STRONG or band is Band.CLOSED):
-                return PALETTES[band].foreground
-            return None
-        if role == Qt.ItemDataRole.FontRole and col in STRONG and self._band(p) is Band.OVERDUE:
-            return _BOLD
-        if role == Qt.ItemDataRole.TextAlignmentRole and col in CENTERED:
-            return int(Qt.AlignmentFlag.AlignCenter)
-        return None
-
-    def _band(self, p: ProblemRow) -> Band:
-        return warning_of(p, self.as_of, self.soon_days, self.later_days)
-
-    def _text(self, p: ProblemRow, col: Column) -> str:
-        if col is Column.SEQ:
-            return str(p.seq)
-        if col is Column.SOURCE:
-            return p.source
-        if col is Column.CATEGORY:
-            return p.category
-        if col is Column.DESCRIPTION:
-            return " ".join(p.description.split())
-        if col is Column.LEAD_UNIT:
-            return p.lead_unit
-        if col is Column.OWNER:
-            return p.owner
-        if col is Column.DEADLINE:
-            hint = deadline_hint(p, self.as_of)
-            # The days first: in a narrow column "逾期652天" is what must stay readable.
-            return f"{hint} · {p.deadline_text}" if hint and p.deadline_text else p.deadline_text
-        if col is Column.STATUS:
-            return p.status.label
-        return f"{p.measures_done}/{p.measures_total}"
-
-    def _tooltip(self, p: ProblemRow, col: Column) -> str | None:
-        if col is Column.DESCRIPTION:
-            return p.description
-        if col is Column.SOURCE:
-            return p.source or None
-        if col is Column.DEADLINE:
-            return deadline_hint(p, self.as_of) or p.deadline_text or None
-        if col is Column.PROGRESS:
-            return QCoreApplication.translate("ProblemTable", "已完成措施 {done} 项，共 {total} 项").format(
-                done=p.measures_done, total=p.measures_total)
-        return None
+        return cell_data(p, Column(index.column()), role, self.as_of, self.soon_days,
+                         self.later_days)

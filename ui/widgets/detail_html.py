@@ -89,6 +89,8 @@ def _measure_html(i: int, m: MeasureRow, as_of: dt.date, soon: int, later: int,
         facts.append(_tr("责任人：") + escape(m.owner))
     if m.deadline_text or m.deadline:
         facts.append(_tr("时限：") + escape(rules.measure_deadline_words(m)))
+    if m.percent is not None:
+        facts.append(_tr("完成进度：") + f"{m.percent}%")
     out = [f"<p style='margin-bottom:2px;'><b>{i}．</b>{escape(m.text)}</p>",
            # The status first: at the end of a wrapped line Qt would split 整改中 in two.
            f"<p style='margin-top:0; margin-left:18px; color:#444;'>"

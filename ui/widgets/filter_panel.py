@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeView
 
-from tracker.services.counts import FilterCounts
 from ui import filters
 from ui.models.filter_tree import KEY_ROLE, FilterTreeModel
+
+if TYPE_CHECKING:  # the panel is built before the services (SQLAlchemy) load: ui.first_paint
+    from tracker.services.counts import FilterCounts
 
 
 class FilterPanel(QTreeView):

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QSpinBox,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -36,6 +37,7 @@ from ui.models.measure_list import (
 from ui.widgets.completing_combo import CompletingCombo
 from ui.widgets.field_error import FieldError
 
+NO_PERCENT = -1  # the spin box's 未填写
 OK_STYLE = "color: #146c2e;"
 BAD_STYLE = "color: #b3261e;"
 
@@ -88,6 +90,12 @@ class MeasureEditor(QWidget):
         self.status = QComboBox(self)
         for st in Status:
             self.status.addItem(st.label, st.value)
+        # 完成进度: the lowest value stands for "not stated", which is not the same as 0 %.
+        self.percent = QSpinBox(self)
+        self.percent.setRange(NO_PERCENT, 100)
+        self.percent.setSuffix("%")
+        self.percent.setSpecialValueText(self.tr("未填写"))
+        self.percent.setToolTip(self.tr("0–100%；不填写请减到“未填写”"))
         deadline_row = QVBoxLayout()
         deadline_row.setSpacing(2)
         deadline_row.addWidget(self.deadline)
@@ -98,6 +106,7 @@ class MeasureEditor(QWidget):
         form.addRow(self.tr("责任人"), self.owner)
         form.addRow(self.tr("整改时限"), deadline_row)
         form.addRow(self.tr("完成情况"), self.status)
+        form.addRow(self.tr("完成进度"), self.percent)
         self.form_widget = QWidget(self)
         self.form_widget.setLayout(form)
         layout.addWidget(self.form_widget)
@@ -121,6 +130,8 @@ class MeasureEditor(QWidget):
         self.deadline.textChanged.connect(self._deadline_typed)
         self.status.currentIndexChanged.connect(
             lambda _i: self._store(MeasureColumn.STATUS, Status(self.status.currentData())))
+        self.percent.valueChanged.connect(
+            lambda v: self._store(MeasureColumn.PERCENT, None if v == NO_PERCENT else v))
         self._load_row(-1)
 
     # ------------------------------------------------------------ public
@@ -210,6 +221,7 @@ class MeasureEditor(QWidget):
         closed_item = self.status.model().item(self.status.findData(Status.CLOSED.value))  # type: ignore[attr-defined]
         closed_item.setEnabled(d.status is Status.CLOSED)
         self.status.setCurrentIndex(max(0, self.status.findData(d.status.value)))
+        self.percent.setValue(NO_PERCENT if d.percent is None else d.percent)
         self._loading = False
         self._show_reading()
 

@@ -27,6 +27,15 @@ def parts(u: UnitCounts) -> tuple[int, int, int]:
     return u.completed, u.open - u.overdue, u.overdue
 
 
+def number_text(widget: QWidget, u: UnitCounts) -> str:
+    """The figures after a bar. 配合 (problems the unit only co-operates on) is not part of the
+    bar or of 共: a problem is counted once, under its lead unit."""
+    text = widget.tr("共 {t} · 逾期 {o}").format(t=u.total, o=u.overdue)
+    if u.cooperating:
+        text += widget.tr(" · 配合 {c}").format(c=u.cooperating)
+    return text
+
+
 class UnitChart(QWidget):
     """Horizontal stacked bars, longest total = full width; numbers at the end of each bar."""
 
@@ -59,7 +68,7 @@ class UnitChart(QWidget):
             return
         name_w = min(max(fm.horizontalAdvance(u.unit) for u in self.units) + 12,
                      self.width() // 3)
-        number_w = fm.horizontalAdvance(self.tr("共 00000 · 逾期 00000")) + 12
+        number_w = fm.horizontalAdvance(self.tr("共 00000 · 逾期 00000 · 配合 00000")) + 12
         bar_w = max(40, self.width() - name_w - number_w - 8)
         top = max(u.total for u in self.units) or 1
         for row, u in enumerate(self.units):
@@ -77,7 +86,7 @@ class UnitChart(QWidget):
                     x += w
             p.setPen(PALETTES[Band.OVERDUE].foreground if u.overdue
                      else self.palette().text().color())
-            text = self.tr("共 {t} · 逾期 {o}").format(t=u.total, o=u.overdue)
+            text = number_text(self, u)
             p.drawText(QRectF(x + 6, y, number_w, ROW_HEIGHT),
                        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
         p.end()
