@@ -121,7 +121,7 @@ class CycleActions(QObject):
         RecheckDialog(problem, save, self.w).exec()
 
     def closeout_forms(self) -> None:
-        """整改销号单 of the selected problems, one page each, saved as .xlsx."""
+        """整改销号单 of the selected problems, one page each, saved as .xlsx or .pdf."""
         ids = self.w.selected_ids()
         if not ids:
             return
@@ -130,12 +130,13 @@ class CycleActions(QObject):
         from tracker.excel.closeout_form import export_closeout_forms
         from ui.tasks import run_in_background
 
-        name, _ = QFileDialog.getSaveFileName(self.w, self.tr("保存整改销号单"),
-                                              self.tr("整改销号单.xlsx"), self.tr("Excel 文件 (*.xlsx)"))
+        excel, pdf = self.tr("Excel 文件 (*.xlsx)"), self.tr("PDF 文件（需要 LibreOffice） (*.pdf)")
+        name, chosen = QFileDialog.getSaveFileName(self.w, self.tr("保存整改销号单"),
+                                                   self.tr("整改销号单.xlsx"), f"{excel};;{pdf}")
         if not name:
             return
-        if not name.lower().endswith(".xlsx"):
-            name += ".xlsx"
+        if not name.lower().endswith((".xlsx", ".pdf")):
+            name += ".pdf" if chosen == pdf else ".xlsx"
         ledger = self.w.ledger
 
         def done(n: object) -> None:

@@ -3,6 +3,8 @@ takes back exactly what it did (the extension record, the recheck record, the st
 
 from __future__ import annotations
 
+import pytest
+
 from tests.ui.ui_fixtures import isolated_settings, small_ledger  # noqa: F401
 from tests.ui.window_helpers import select_text, wait_loaded, window  # noqa: F401
 from tracker.domain import Status
@@ -87,3 +89,28 @@ def test_closeout_forms_of_the_selected_problems(qtbot, window, monkeypatch, tmp
     qtbot.waitUntil(lambda: bool(said), timeout=5000)
     assert "已生成 1 张整改销号单" in said[0]
     assert load_workbook(str(target) + ".xlsx").worksheets[0]["A1"].value == "整改销号单"
+
+
+def test_closeout_forms_as_pdf_when_that_filter_is_chosen(qtbot, window, monkeypatch, tmp_path):  # type: ignore[no-untyped-def]
+    import shutil
+    import subprocess
+
+    from PySide6.QtCore import QThreadPool
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    if shutil.which("soffice") is None and shutil.which("libreoffice") is None:
+        pytest.skip("LibreOffice 未安装：无法转换 PDF")
+    select_text(window, "大班额")
+    target = tmp_path / "销号单"
+    # The clerk picks the PDF filter and types a name without an extension.
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda _w, _t, _d, filters: (str(target), filters.split(";;")[1]))
+    said: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _w, _t, text: said.append(text))
+    window.menus.forms.trigger()
+    QThreadPool.globalInstance().waitForDone(120_000)
+    qtbot.waitUntil(lambda: bool(said), timeout=120_000)
+    pdf = target.with_suffix(".pdf")
+    assert "已生成 1 张整改销号单" in said[0] and pdf.exists()
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert "整改销号单" in text.replace(" ", "")
