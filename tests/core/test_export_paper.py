@@ -20,7 +20,7 @@ from tracker.db.engine import open_ledger
 from tracker.demo import build_demo
 from tracker.domain import ProblemFilter
 from tracker.excel.export import export_ledger
-from tracker.excel.export_options import ExportOptions
+from tracker.excel.export_options import GROUP_PREFIX, ExportOptions
 from tracker.excel.styles import set_default_font
 
 pytestmark = [
@@ -129,6 +129,8 @@ def _overflows(widths: list[float], groups: list[list[tuple[int, str]]],
         for c, text in cells:
             cell = ws.cell(row, c, text)
             cell.alignment, cell.font = top, font
+        if cells[0][1].startswith(GROUP_PREFIX) and len(cells) == 1:
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=n)  # spans the table
         ws.cell(row, n + 1, f"QZ{k}").alignment = top
         ws.row_dimensions[row].height = allowed[k] + SPARE_PT
     path = tmp / "verify.xlsx"

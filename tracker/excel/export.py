@@ -203,8 +203,17 @@ def export_ledger(
     if progress is not None:
         progress(0, total, "正在读取台账…")
     # The widths are fitted to the first problems' texts; those are then written, not re-read.
-    first = _blocks(ledger, sheets[0], columns, day)
-    sample = list(islice(first, WIDTH_SAMPLE))
+    problems = iter_problems(ledger, sheets[0].selection)
+    head = list(islice(problems, WIDTH_SAMPLE))
+    # The default layout prints 问题来源 as a group row above each source's problems (the
+    # ledger is in source order) when the problems have sources; columns the clerk chose
+    # keep it as a column.
+    group_sources = options.columns == DEFAULT_COLUMNS and any(p.source for p in head)
+    if group_sources:
+        columns = tuple(c for c in columns if c.key != "source")
+    builder = BlockBuilder(columns, day, sheets[0].unit)
+    sample = [builder.block(p, n) for n, p in enumerate(head, start=1)]
+    first = (builder.block(p, n) for n, p in enumerate(problems, start=len(head) + 1))
     widths = (best_widths(columns, sample, options.font_size) if sample
               else fit_widths(columns, column_extents(ledger, flt, day), options.font_size))
     wb = Workbook(write_only=True)
@@ -215,7 +224,7 @@ def export_ledger(
         done, rows = 0, 0
         for sheet in sheets:
             writer = sheet_writer(wb, sheet.name, sheet.title, columns, widths, options,
-                                  styles)
+                                  styles, group_sources)
 
             def tick(n: int, base: int = done, name: str = sheet.name) -> None:
                 if progress is not None and (n % TICK_EVERY == 0):

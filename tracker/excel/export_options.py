@@ -61,6 +61,10 @@ FORMAT_VERSION = 1
 LEDGER_ID_ROW = "ledger_id"  # A5: the exporting ledger's random id (older files: none)
 HISTORY_MARK_ROW = "history_mark"  # A6: the newest change-history id at export time
 OVERDUE_SUFFIX = "（逾期）"
+# The 问题来源 group row: "问题来源：<source>" above each source's problems; problems without a
+# source get NO_SOURCE so the importer does not file them under the source above.
+GROUP_PREFIX = "问题来源："
+NO_SOURCE = "（未注明）"
 
 EXCEL_CELL_LIMIT = 32767
 DEFAULT_TABLE_FONT = "宋体"

@@ -48,6 +48,7 @@ class LedgerBlock:
 
     number: int
     lines: tuple[LedgerLine, ...]
+    source: str = ""  # 问题来源, for the group row printed above each source's problems
 
 
 def deadline_words(date: dt.date | None, text: str) -> str:
@@ -200,7 +201,7 @@ class BlockBuilder:
             else:
                 lines.append(LedgerLine(texts, m.status, m.is_overdue(as_of), problem.id, m.id,
                                         problem.version, m.version))
-        return LedgerBlock(number, tuple(lines))
+        return LedgerBlock(number, tuple(lines), safe_text(problem.source, problem, "问题来源"))
 
 
 def build_block(

@@ -225,6 +225,7 @@ class _Planner:
     def source_for(self, reader: ValueReader, group: RowGroup, meta: SheetMeta) -> SourceKey:
         year = meta.fill_date.year if meta.fill_date else None
         named = reader.text(group.first, "source") if reader.has("source") else ""
+        named = named or group.first.source  # a "问题来源：…" group row above the problem
         if named:
             m = _YEAR.search(named)
             return self._source(named, int(m.group(1)) if m else year, by_title_only=True)

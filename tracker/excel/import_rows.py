@@ -1,6 +1,7 @@
 """Walk the rows under a ledger header and group them into problems: merged problem cells
 (or this app's problem ids) hold a problem's measure rows together; empty rows, section rows
-("一、党的领导") and the 注 / 填报人 lines under the table are recognised and left out.
+("一、党的领导"), source group rows ("问题来源：2023年省级督导评估反馈", the source of the
+problems below them) and the 注 / 填报人 lines under the table are recognised and left out.
 
 Decided rules for rows without problem text (also in the CLI help and the wizard):
 - an empty 存在问题 cell continues the problem above only when it is part of a vertical merge;
@@ -26,12 +27,16 @@ from tracker.excel.cells import (
     parse_seq,
     section_title,
 )
+from tracker.excel.export_options import NO_SOURCE
 from tracker.excel.header_detect import ColumnMapping
 from tracker.excel.reading import FormulaText, SheetData
 
 ERROR, WARNING = "error", "warning"
 _MEASURE_FIELDS = ("measure", "lead_unit", "deadline", "status", "progress", "percent")
 # 序号 "1.2" / "1-2" / "1.2." numbers measure 2 of problem 1 in ledgers that repeat the problem.
+# A row spanning the table that names the source of the problems under it (this app's export
+# writes one above each source's problems instead of a 问题来源 column).
+_SOURCE_ROW = re.compile(r"^\s*问题来源\s*[：:]\s*(.*?)\s*$", re.S)
 _SUB_SEQ = re.compile(r"^\s*(\d{1,6})\s*[.．\-－—_]\s*\d{1,3}\s*[.．]?\s*$")
 
 
@@ -67,6 +72,7 @@ class RowCells:
     values: Mapping[str, Any]
     own: frozenset[str]  # fields whose cell is not the continuation of a merge from above
     category: str  # the section row ("一、党的领导") in effect, if any
+    source: str = ""  # the source group row ("问题来源：…") in effect, if any
 
     def text(self, fld: str) -> str:
         """The field's text, stripped."""
@@ -133,7 +139,7 @@ class SheetWalker:
         texts = [(col, cell_text(v).strip()) for col, v in own]
         return [(col, t) for col, t in texts if t]
 
-    def _cells(self, row: int, category: str) -> RowCells:
+    def _cells(self, row: int, category: str, source: str = "") -> RowCells:
         values: dict[str, Any] = {}
         own: set[str] = set()
         rows, blocks = self.sheet.rows, self.merges.in_row(row)
@@ -150,7 +156,7 @@ class SheetWalker:
             values[fld] = value
             if value is not None and value != "" and (m is None or m.min_row == row):
                 own.add(fld)
-        return RowCells(row, values, frozenset(own), category)
+        return RowCells(row, values, frozenset(own), category, source)
 
     def _is_section(self, row: int, texts: list[tuple[int, str]], cells: RowCells) -> str | None:
         if len(texts) != 1 or cells.own & {"measure", "deadline", "status", "progress", "percent"}:
@@ -165,20 +171,33 @@ class SheetWalker:
             return title or text
         return None
 
+    def _source_row(self, texts: list[tuple[int, str]], cells: RowCells) -> str | None:
+        """The source a "问题来源：…" row alone on its line names, else None."""
+        if len(texts) != 1 or cells.own & set(_MEASURE_FIELDS):
+            return None
+        m = _SOURCE_ROW.match(texts[0][1])
+        if m is None:
+            return None
+        return "" if m.group(1) == NO_SOURCE else m.group(1)
+
     def walk(self) -> list[RowGroup]:
         """Group every data row; returns the groups (also kept in ``self.groups``)."""
-        category = ""
+        category = source = ""
         in_notes = False
         for row in sorted(r for r in self.sheet.rows if r >= self.mapping.data_row):
             texts = self._own_texts(row)
             if not texts:
                 continue
-            cells = self._cells(row, category)
+            cells = self._cells(row, category, source)
             if len(texts) <= 4 and all(is_footer_text(t) or is_note_text(t) for _, t in texts) or (
                     is_note_text(texts[0][1]) and len(texts) == 1) or (
                     in_notes and len(texts) == 1):
                 in_notes = in_notes or any(is_note_text(t) for _, t in texts)
                 self.skipped_notes += 1
+                continue
+            named = self._source_row(texts, cells)
+            if named is not None:  # in any column: the row spans the table
+                source, category = named, ""  # sections are numbered within a source
                 continue
             if not cells.own:
                 continue  # text only in unmapped columns

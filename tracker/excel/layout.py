@@ -149,6 +149,15 @@ class PageFlow:
         self._flow(height)
         return False
 
+    def keep_with_next(self, height: float, following: float) -> bool:
+        """For a row ``height`` tall that must share a page with the next ``following`` points
+        (a group row and its first problem line): True when a page break goes before it."""
+        if self.used + height + following > self.room and self.used > self.repeated:
+            self.used = self.repeated + height
+            return True
+        self._flow(height)
+        return False
+
     def place(self, own: list[float], shared: float) -> tuple[bool, int | None, list[float]]:
         """For a block with measure rows ``own`` tall whose merged cells need ``shared``:
         (break before it, the row count after which to break inside it, the row heights)."""
@@ -204,12 +213,18 @@ class HeightPlanner:
 
     def __init__(self, widths: Sequence[float], merged: Sequence[bool], font_pt: float) -> None:
         self.caps = [capacity(w, font_pt) for w in widths]
+        self.widths = list(widths)
         self.merged = list(merged)
         self.font_pt = font_pt
         self._seen: list[dict[str, int]] = [{} for _ in widths]
         self._all = range(len(self.caps))
         self._own = [j for j, m in enumerate(self.merged) if not m]
         self._shared = [j for j, m in enumerate(self.merged) if m]
+
+    def group_height(self, text: str) -> float:
+        """Height of a row whose ``text`` spans the whole table (the 问题来源 group row)."""
+        cap = capacity(sum(self.widths), self.font_pt)
+        return min(MAX_ROW_PT, lines_height(line_count(text, cap), self.font_pt))
 
     def heights(self, lines: Sequence[Sequence[str]]) -> list[float]:
         """Heights in points, one per line, each capped at Excel's row limit."""

@@ -25,6 +25,7 @@ STATUS_FILLS: dict[Status, str] = {
 OVERDUE_FILL = "FFFFC7CE"
 OVERDUE_FONT = "FFC00000"
 HEADER_FILL = "FFD9D9D9"
+GROUP_FILL = "FFF2F2F2"  # the 问题来源 group row: lighter than the header
 
 THIN = Side(style="thin", color="FF000000")
 GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -67,6 +68,9 @@ class LedgerStyles:
         self.header = self._make(font=heading, alignment=centre, border=GRID,
                                  fill=PatternFill("solid", fgColor=HEADER_FILL))
         self.text = self._make(font=body, alignment=left, border=GRID)
+        self.group = self._make(font=Font(name=options.table_font, size=size, bold=True),
+                                alignment=left, border=GRID,
+                                fill=PatternFill("solid", fgColor=GROUP_FILL))
         self.centred = self._make(font=body, alignment=centre, border=GRID)
         self.status = {
             st: self._make(font=body, alignment=centre, border=GRID,

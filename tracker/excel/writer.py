@@ -11,7 +11,14 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 
-from tracker.excel.export_options import ID_HEADERS, Column, ExportOptions, Level
+from tracker.excel.export_options import (
+    GROUP_PREFIX,
+    ID_HEADERS,
+    NO_SOURCE,
+    Column,
+    ExportOptions,
+    Level,
+)
 from tracker.excel.export_rows import LedgerBlock
 from tracker.excel.layout import (
     MARGIN_BOTTOM_IN,
@@ -89,8 +96,12 @@ class LedgerSheetWriter:
     def __init__(
         self, wb: Workbook, name: str, title: str, columns: Sequence[Column],
         widths: Sequence[float], options: ExportOptions, styles: LedgerStyles,
+        group_sources: bool = False,
     ) -> None:
         self.ws = self.sheet_class.add_to(wb, name)
+        # 问题来源 as a full-width row above each source's problems instead of a column
+        self.group_sources = group_sources
+        self.last_source: str | None = None
         self.title = title
         self.columns = list(columns)
         self.options = options
@@ -202,6 +213,22 @@ class LedgerSheetWriter:
                 refs.extend(f"{letter}{top}:{letter}{bottom}" for letter in self.merge_letters)
         self.rows_written += len(block.lines)
 
+    def write_group(self, block: LedgerBlock) -> None:
+        """The "问题来源：…" row merged across the table, before the first problem of a source
+        (kept on the same page as that problem's first line)."""
+        ws, n = self.ws, self.n
+        label = GROUP_PREFIX + (block.source or NO_SOURCE)
+        height = self.planner.group_height(label)
+        if self.flow is not None:
+            own, shared = self.planner.parts([line.texts for line in block.lines[:1]])
+            if self.flow.keep_with_next(height, max(own[0], shared)):
+                ws.page_break_after(self.row)
+        style = self.styles.group
+        self._append([text_cell(ws, label, style)] + [text_cell(ws, "", style)] * (n - 1),
+                     height)
+        if n > 1:
+            self._merge(1, self.row, n, self.row)
+
     def write_foot(self) -> None:
         """The 填报人 / 联系电话 block under the table."""
         self._append([], lines_height(1, self.options.font_size))
@@ -214,6 +241,9 @@ class LedgerSheetWriter:
         self.write_head()
         done = 0
         for block in blocks:
+            if self.group_sources and block.source != self.last_source:
+                self.last_source = block.source
+                self.write_group(block)
             self.write_block(block)
             done += 1
             if tick is not None:
