@@ -211,3 +211,9 @@ def months_before(day: dt.date, months: int) -> dt.date:
     year, month = divmod(total, 12)
     last = calendar.monthrange(year, month + 1)[1]
     return dt.date(year, month + 1, min(day.day, last))
+
+
+def unit_subject(unit: str | None) -> str:
+    """The summary sentence's subject when it speaks of one unit: `--unit` lists what the unit
+    leads or co-operates on, so the sentence says both ("市教育局牵头或配合的共梳理问题…")."""
+    return f"{unit}牵头或配合的" if unit else ""

@@ -60,7 +60,7 @@ def test_a_failed_recheck_reopens_and_its_undo_closes_again(qtbot, window, monke
     pid = select_text(window, "大班额")
 
     def fill(self):  # type: ignore[no-untyped-def]
-        self.result.setCurrentIndex(1)
+        self.outcome.setCurrentIndex(1)
         self.note.setPlainText("新学期又出现大班额")
         return self.try_save()
 

@@ -34,7 +34,7 @@ def test_preview_shows_the_first_page(qtbot, demo_ledger: Ledger) -> None:  # ty
     _wait_preview(qtbot, dialog)
     text = dialog.preview.document().toPlainText()
     flt = ProblemFilter(unit="市教育局", as_of=TODAY)
-    said = sentence(ledger_summary(demo_ledger, flt, TODAY), "市教育局牵头的")
+    said = sentence(ledger_summary(demo_ledger, flt, TODAY), "市教育局牵头或配合的")
     assert said in text
     assert "（一）问题：" in text
     assert "下一步工作打算" not in text  # only page 1, not the whole report

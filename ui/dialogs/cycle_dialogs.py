@@ -93,15 +93,15 @@ class RecheckDialog(_SaveDialog):
             on=problem.closeout_on.isoformat() if problem.closeout_on else ""), self)
         intro.setWordWrap(True)
         self.body.addRow(intro)
-        self.result = QComboBox(self)
-        self.result.addItem(self.tr("合格"), True)
-        self.result.addItem(self.tr("不合格（重新打开问题）"), False)
+        self.outcome = QComboBox(self)
+        self.outcome.addItem(self.tr("合格"), True)
+        self.outcome.addItem(self.tr("不合格（重新打开问题）"), False)
         self.note = QPlainTextEdit(self)
         self.on = date_edit(self, clock.today())
-        self.body.addRow(self.tr("结果"), self.result)
+        self.body.addRow(self.tr("结果"), self.outcome)
         self.body.addRow(self.tr("检查情况"), self.note)
         self.body.addRow(self.tr("日期"), self.on)
 
     def attempt(self) -> None:
-        self._save(bool(self.result.currentData()), self.note.toPlainText(),
+        self._save(bool(self.outcome.currentData()), self.note.toPlainText(),
                    pydate(self.on.date()))

@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QTimer, QUrl
+from PySide6.QtCore import QTimer, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -30,22 +30,15 @@ from tracker.db.engine import Ledger
 from tracker.domain import ProblemFilter, Status
 from tracker.errors import TrackerError
 from tracker.excel.export_options import ORG_SETTING  # the 填报单位 of exports: the usual 署名
+from tracker.rules import unit_subject
 from tracker.services.reference import get_setting, list_sources, list_units
 from tracker.writeup import ReportOptions, write_report
 from tracker.writeup.model import TEMPLATE_NAMES
 from tracker.writeup.preview import preview_blocks, to_html
-from ui.dialogs.export_dialog import export_folder
+from ui.dialogs.export_base import export_folder, pydate, qdate
 from ui.tasks import run_in_background
 
 CUSTOM = "custom"
-
-
-def _qdate(day: dt.date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
-def _pydate(q: QDate) -> dt.date:
-    return dt.date(q.year(), q.month(), q.day())
 
 
 class ReportDialog(QDialog):
@@ -67,9 +60,9 @@ class ReportDialog(QDialog):
         self.template.addItem(self.tr("自定义 Word 模板…"), CUSTOM)
         self.template_file = QLineEdit(self)
         self.template_file.setPlaceholderText(self.tr("选择 .docx 模板文件"))
-        self.as_of = QDateEdit(_qdate(today), self)
+        self.as_of = QDateEdit(qdate(today), self)
         self.use_since = QCheckBox(self.tr("与上期比较，上期日期："), self)
-        self.since = QDateEdit(_qdate(today - dt.timedelta(days=30)), self)
+        self.since = QDateEdit(qdate(today - dt.timedelta(days=30)), self)
         for edit in (self.as_of, self.since):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
@@ -96,7 +89,7 @@ class ReportDialog(QDialog):
         self.title.setPlaceholderText(self.tr("默认按模板和问题来源生成"))
         self.org = QLineEdit(org, self)
         self.org.setPlaceholderText(self.tr("发文机关署名，如 中卫市教育局"))
-        self.date = QDateEdit(_qdate(today), self)
+        self.date = QDateEdit(qdate(today), self)
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("yyyy-MM-dd")
         self.path = QLineEdit(str(export_folder() / f"整改情况报告{today:%Y%m%d}.docx"), self)
@@ -200,11 +193,11 @@ class ReportDialog(QDialog):
         flt = ProblemFilter(source_id=self.source.currentData(), unit=unit,
                             status=self.status.currentData())
         return ReportOptions(
-            flt=flt, as_of=_pydate(self.as_of.date()),
-            since=_pydate(self.since.date()) if self.use_since.isChecked() else None,
+            flt=flt, as_of=pydate(self.as_of.date()),
+            since=pydate(self.since.date()) if self.use_since.isChecked() else None,
             template=self.template_file.text().strip() if key == CUSTOM else key,
             title=self.title.text().strip(), org=self.org.text().strip(),
-            date=_pydate(self.date.date()), subject=f"{unit}牵头的" if unit else "")
+            date=pydate(self.date.date()), subject=unit_subject(unit))
 
     def say(self, text: str, error: bool = False) -> None:
         """A line under the form (red for errors)."""
