@@ -8,7 +8,6 @@ file that cannot be written means "no log file", silently, never an exception or
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import os
 import re
 from pathlib import Path
@@ -29,16 +28,24 @@ logger = logging.getLogger(LOGGER_NAME)
 logger.addHandler(logging.NullHandler())
 
 
-class _QuietRotatingFileHandler(logging.handlers.RotatingFileHandler):
+def _quiet_rotating_handler(path: Path) -> logging.FileHandler:
     """A rotating file handler that drops a record it cannot write instead of printing a
     "--- Logging error ---" traceback (a full disk, or Windows refusing to rotate a file that
     another rectify window holds open)."""
+    # Only here: logging.handlers (socket, pickle, queue) is start-up cost for every command.
+    import logging.handlers
 
-    def handleError(self, record: logging.LogRecord) -> None:
-        """Ignore the failure: the log is a help, not a duty."""
+    class QuietRotatingFileHandler(logging.handlers.RotatingFileHandler):
+        """Rotates like its base; a failed write is dropped."""
+
+        def handleError(self, record: logging.LogRecord) -> None:
+            """Ignore the failure: the log is a help, not a duty."""
+
+    return QuietRotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT,
+                                    encoding="utf-8")
 
 
-_handler: _QuietRotatingFileHandler | None = None
+_handler: logging.FileHandler | None = None
 
 
 def log_dir() -> Path:
@@ -72,8 +79,7 @@ def setup_logging(kind: str) -> Path | None:
     stop_logging()
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        handler = _QuietRotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT,
-                                            encoding="utf-8")
+        handler = _quiet_rotating_handler(path)
     except Exception:  # read-only folder, bad drive letter, path too long ...
         return None
     handler.setLevel(logging.INFO)

@@ -11,7 +11,9 @@ from dataclasses import dataclass, replace
 from tracker import clock, rules
 from tracker.db.engine import Ledger
 from tracker.domain import ProblemFilter, Status
-from tracker.services.summary_facts import ProblemFacts, summary_facts, unit_facts
+from tracker.services.as_of import is_past
+from tracker.services.summary_facts import (ProblemFacts, summary_facts, tallies_of, unit_facts,
+                                             unit_tallies)
 
 __all__ = ["ProblemFacts", "LedgerSummary", "UnitCounts", "ledger_summary", "unit_counts",
            "sentence", "summarize", "percent", "cn_date"]
@@ -176,22 +178,20 @@ def unit_counts(
     配合 counts the problems a unit is only a co-unit of, so a unit that only co-operates is
     listed too."""
     day = as_of or clock.today()
-    found = unit_facts(ledger, flt, day)
+    found = (tallies_of(unit_facts(ledger, flt, day)) if is_past(day)
+             else unit_tallies(ledger, flt, day))
     per_unit: dict[str, Counter[str]] = defaultdict(Counter)
-    parts: dict[ProblemFacts, str] = {}  # classify once per distinct facts, not per link
-    for pid, unit in found.links:
-        f = found.facts[pid]
+    parts: dict[ProblemFacts, str] = {}  # classify once per distinct facts, not per group
+    for unit, f, n, extended in found.leads:
         part = parts.get(f)
         if part is None:
             part = parts[f] = classify(f, day)[0]
         c = per_unit[unit]
-        c["total"] += 1
-        c[part] += 1
-        c["extended"] += found.extended.get(pid, 0)
-    leads = set(found.links)
-    for pid, unit in found.co_links:
-        if pid in found.facts and (pid, unit) not in leads:
-            per_unit[unit]["cooperating"] += 1
+        c["total"] += n
+        c[part] += n
+        c["extended"] += extended
+    for unit, n in found.cooperating.items():
+        per_unit[unit]["cooperating"] += n
     out = [
         UnitCounts(unit, c["total"], c["completed"], c["total"] - c["completed"], c["overdue"],
                    c["ongoing"], c["extended"], c["cooperating"])

@@ -216,7 +216,10 @@ def test_summary_by_unit_reads_what_the_rows_say(
         cmd = ["summary", "--by-unit", *args, "--as-of", as_of.isoformat()]
         fast = _run(demo_db, capsys, *cmd)
         with monkeypatch.context() as m:
+            # Today and later the table is tallied without unit_facts: give both paths the oracle.
             m.setattr("tracker.summary.unit_facts", lambda *_: oracle)
+            m.setattr("tracker.summary.unit_tallies",
+                      lambda *_: summary_facts.tallies_of(oracle))
             assert _run(demo_db, capsys, *cmd) == fast
     assert found.extended  # the fixture's extensions are counted
 

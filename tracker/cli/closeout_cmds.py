@@ -12,9 +12,7 @@ from pathlib import Path
 from tracker.cli.common import add_filter_args, filter_from, ledger_from, parse_day, print_table
 from tracker.cli.parser import INT, Subcommands
 from tracker.closeout_model import EvidenceRow, size_words
-from tracker.services import cycle, evidence
-from tracker.services.closeout_settings import KEYS, closeout_settings, set_closeout_setting
-from tracker.services.queries import get_problem
+from tracker.services.closeout_settings import KEYS
 
 
 def register(sub: Subcommands) -> None:
@@ -102,6 +100,8 @@ def _print_evidence(rows: list[EvidenceRow]) -> None:
 
 def cmd_attach(args: argparse.Namespace) -> int:
     """Attach files to a problem."""
+    from tracker.services import evidence
+
     ledger = ledger_from(args)
     try:
         rows = evidence.attach_files(ledger, args.problem_id, args.files, args.measure, args.note)
@@ -114,6 +114,9 @@ def cmd_attach(args: argparse.Namespace) -> int:
 
 def cmd_evidence(args: argparse.Namespace) -> int:
     """List (or export) a problem's evidence."""
+    from tracker.services import evidence
+    from tracker.services.queries import get_problem
+
     ledger = ledger_from(args, read_only=args.export is None)
     try:
         get_problem(ledger, args.problem_id)  # an unknown id says so, not an empty list
@@ -137,6 +140,8 @@ def cmd_evidence(args: argparse.Namespace) -> int:
 
 def cmd_return(args: argparse.Namespace) -> int:
     """Send a done measure back."""
+    from tracker.services import cycle
+
     ledger = ledger_from(args)
     try:
         row = cycle.send_back(ledger, args.measure_id, args.reason)
@@ -148,6 +153,8 @@ def cmd_return(args: argparse.Namespace) -> int:
 
 def cmd_extend(args: argparse.Namespace) -> int:
     """Extend a measure's deadline."""
+    from tracker.services import cycle
+
     on = parse_day(args.date, "--date") if args.date else None
     ledger = ledger_from(args)
     try:
@@ -162,6 +169,8 @@ def cmd_extend(args: argparse.Namespace) -> int:
 
 def cmd_recheck(args: argparse.Namespace) -> int:
     """Record a 回头看."""
+    from tracker.services import cycle
+
     on = parse_day(args.date, "--date") if args.date else None
     ledger = ledger_from(args)
     try:
@@ -177,6 +186,8 @@ def cmd_recheck(args: argparse.Namespace) -> int:
 
 def cmd_config(args: argparse.Namespace) -> int:
     """Show or change the ledger's close-out rules."""
+    from tracker.services.closeout_settings import closeout_settings, set_closeout_setting
+
     if args.key is not None and args.value is None:
         from tracker.errors import ValidationError
 

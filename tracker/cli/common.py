@@ -11,15 +11,19 @@ import sys
 import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tracker.db import server
-from tracker.db.engine import Ledger, default_ledger_path, open_ledger
 from tracker.domain import ProblemFilter, Status
 from tracker.errors import LedgerOpenError, NotFoundError, ValidationError
+
+if TYPE_CHECKING:
+    from tracker.db.engine import Ledger
 
 
 def server_url(args: argparse.Namespace) -> str:
     """The postgresql:// URL that --db (or RECTIFY_DB) names, or '' for a ledger file."""
+    from tracker.db import server
+
     db = getattr(args, "db", None)
     target = str(db) if db else os.environ.get("RECTIFY_DB", "")
     return target.strip() if server.is_server_url(target) else ""
@@ -33,6 +37,9 @@ def ledger_target(args: argparse.Namespace) -> Path | str:
 def ledger_path(args: argparse.Namespace) -> Path:
     """The ledger file --db (or RECTIFY_DB, or the default) names, made absolute; for a
     server ledger its local stand-in, beside which its local backups are kept."""
+    from tracker.db import server
+    from tracker.db.engine import default_ledger_path
+
     url = server_url(args)
     if url:
         return server.local_anchor(server.parse_url(url))
@@ -71,6 +78,8 @@ def ledger_from(args: argparse.Namespace, read_only: bool = False, creates: bool
     A missing file is refused unless the command creates ledgers (``creates``): a mistyped
     --db must not leave folders and an empty ledger behind. A new ledger goes only into an
     existing folder (the default data folder excepted), and the command says so."""
+    from tracker.db.engine import open_ledger
+
     url = server_url(args)
     if url:
         return open_ledger(url, read_only=read_only, user=user)

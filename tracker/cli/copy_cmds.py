@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tracker.cli.common import notice
 from tracker.cli.console import CliProgress
 from tracker.cli.parser import Subcommands
-from tracker.db import server
-from tracker.db.backup import server_to_file
-from tracker.db.copy import copy_ledger, digest
-from tracker.db.engine import Ledger, open_ledger
 from tracker.errors import NotFoundError, ValidationError
+
+if TYPE_CHECKING:
+    from tracker.db.engine import Ledger
 
 
 def register(sub: Subcommands) -> None:
@@ -30,6 +30,9 @@ def register(sub: Subcommands) -> None:
 
 
 def _open_source(text: str, user: str | None) -> Ledger:
+    from tracker.db import server
+    from tracker.db.engine import open_ledger
+
     if server.is_server_url(text):
         return open_ledger(text, read_only=True, user=user)
     path = Path(text).expanduser().absolute()
@@ -49,6 +52,10 @@ def _file_dest(text: str) -> Path:
 
 def cmd_copy(args: argparse.Namespace) -> int:
     """Copy SOURCE into DEST, verify counts and row hashes, then run `check` on the copy."""
+    from tracker.db import server
+    from tracker.db.backup import server_to_file
+    from tracker.db.copy import copy_ledger, digest
+    from tracker.db.engine import open_ledger
     from tracker.integrity import check_ledger
 
     dest_is_server = server.is_server_url(args.dest)

@@ -19,8 +19,6 @@ from tracker.excel.export_options import (
     ORG_SETTING,
     ExportOptions,
 )
-from tracker.services.lookup import match_unit
-from tracker.services.reference import get_setting
 
 
 def _add_paper_args(p: argparse.ArgumentParser) -> None:
@@ -104,6 +102,8 @@ def _zip(text: str) -> Path:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Write the filtered ledger to an .xlsx file (or a package for a unit to fill)."""
+    from tracker.services.reference import get_setting
+
     if (args.file is None) == (args.package is None):
         raise ValidationError("请给出要写入的 .xlsx 文件，或用 --package 文件.zip 导出材料包（二者选一）。")
     path = _xlsx(args.file) if args.file is not None else _zip(args.package)
@@ -140,6 +140,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_remind(args: argparse.Namespace) -> int:
     """Write one unit's reminder notice to an .xlsx file."""
+    from tracker.services.lookup import match_unit
+    from tracker.services.reference import get_setting
+
     path = _xlsx(args.file)
     ledger = ledger_from(args, read_only=True)
     try:

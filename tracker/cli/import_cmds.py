@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 from tracker.cli.common import checked_place, ledger_from, ledger_path, parse_day, server_url
 from tracker.cli.parser import Subcommands
 from tracker.cli.console import CliProgress
-from tracker.db.engine import Ledger, open_ledger
 
 if TYPE_CHECKING:
+    from tracker.db.engine import Ledger
     from tracker.excel.import_plan import ImportPlan
     from tracker.excel.package_plan import PackagePlan
 
@@ -67,6 +67,8 @@ def cmd_import_excel(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace, work: Path) -> int:
+    from tracker.db.engine import open_ledger
+
     target = ledger_path(args)
     if not target.exists() and not server_url(args):  # a server ledger always exists
         if not args.dry_run:

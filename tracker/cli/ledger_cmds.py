@@ -8,8 +8,9 @@ import json
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from tracker import clock
+from tracker import clock, rules
 from tracker.cli.common import (
     add_filter_args,
     dump_json,
@@ -20,11 +21,12 @@ from tracker.cli.common import (
 )
 from tracker.cli.parser import INT, Subcommands
 from tracker.cli.console import CliProgress
-from tracker.closeout_model import EvidenceRow, ExtensionRow
-from tracker.db.engine import Ledger
 from tracker.domain import MeasureRow, ProblemFilter, ProblemRow
-from tracker.services.as_of import is_past, problems_as_of
-from tracker.services.queries import ProblemLine, line_of, list_problems, problem_ids
+
+if TYPE_CHECKING:
+    from tracker.closeout_model import EvidenceRow, ExtensionRow
+    from tracker.db.engine import Ledger
+    from tracker.services.queries import ProblemLine
 
 JSON_CHUNK = 1000  # problems per read in `list --json`: flat memory, few queries
 
@@ -139,6 +141,8 @@ def write_json_stream(ledger: Ledger, ids: list[int], as_of: dt.date) -> None:
     """The --json array written JSON_CHUNK problems at a time (each chunk its own short read,
     with its evidence and extensions), so memory stays flat at 100,000 problems. Byte for
     byte what dump_json writes for the whole list."""
+    from tracker.services.queries import list_problems
+
     encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "")
     ascii_only = not encoding.startswith("utf")
     out = sys.stdout
@@ -163,6 +167,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     # Only here: the other commands need not load (nor, without a bytecode cache, compile) them.
     from tracker.cli.list_output import write_json_chunks, write_list
     from tracker.services.list_read import ListRows, json_chunks, list_rows
+    from tracker.services.as_of import is_past, problems_as_of
+    from tracker.services.queries import line_of, problem_ids
 
     as_of = parse_day(args.as_of, "--as-of") if args.as_of is not None else clock.today()
     ledger = ledger_from(args, read_only=True)
@@ -218,9 +224,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
         units = unit_counts(ledger, flt, as_of) if args.by_unit else []
     finally:
         ledger.close()
-    # `--unit` lists what the unit leads or co-operates on (see README, 牵头单位与配合单位).
-    subject = f"{args.unit}牵头或配合的" if args.unit else ""
-    print(sentence(summary, subject))
+    print(sentence(summary, rules.unit_subject(args.unit)))
     if units:
         print()
         print_table(["牵头单位", "问题数", "已完成", "未完成", "逾期", "长期坚持", "完成率", "配合"],

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tracker import clock
 from tracker.cli.common import dump_json, ledger_from, parse_day, print_table, width
@@ -13,10 +13,9 @@ from tracker.cli.ledger_cmds import JsonExtras, problem_json
 from tracker.cli.parser import INT, Subcommands
 from tracker.domain import MeasureRow, ProblemRow
 from tracker.errors import ValidationError
-from tracker.services.lookup import NamedCount, category_counts, unit_counts
-from tracker.services.problems import close_out
-from tracker.services.queries import get_problem
-from tracker.services.reference import list_sources
+
+if TYPE_CHECKING:
+    from tracker.services.lookup import NamedCount
 
 
 def register(sub: Subcommands) -> None:
@@ -54,6 +53,9 @@ def register(sub: Subcommands) -> None:
 
 def cmd_show(args: argparse.Namespace) -> int:
     """Print one problem with its measures, progress notes and close-out."""
+    from tracker.services.queries import get_problem
+    from tracker.services.reference import list_sources
+
     ledger = ledger_from(args, read_only=True)
     try:
         p = get_problem(ledger, args.problem_id)
@@ -117,6 +119,8 @@ def _write_measure(m: MeasureRow, today: Any) -> None:
 
 def cmd_close(args: argparse.Namespace) -> int:
     """Close one problem out through the window's service (rules.closeout_refusal decides)."""
+    from tracker.services.problems import close_out
+
     if not args.verifier.strip():
         raise ValidationError("--verifier 不能为空：销号需要填写核验人。")
     day = parse_day(args.date, "--date") if args.date is not None else clock.today()
@@ -133,6 +137,9 @@ def cmd_close(args: argparse.Namespace) -> int:
 
 def cmd_names(args: argparse.Namespace) -> int:
     """List units, sources or categories with their ids and problem counts."""
+    from tracker.services.lookup import category_counts, unit_counts
+    from tracker.services.reference import list_sources
+
     ledger = ledger_from(args, read_only=True)
     try:
         if args.names == "sources":

@@ -15,13 +15,12 @@ from typing import TYPE_CHECKING, Any, TextIO
 from tracker.cli.common import dump_json, ledger_from
 from tracker.cli.parser import INT, Subcommands
 from tracker.cli.console import CliProgress
-from tracker.db.engine import Ledger
 from tracker.domain import ProblemRow, SourceInput, Status
 from tracker.errors import ValidationError
+
 if TYPE_CHECKING:
+    from tracker.db.engine import Ledger
     from tracker.report import ExtractedReport
-from tracker.services.problems import create_problems
-from tracker.services.reference import list_sources
 
 GUI_HINT = "文件 > 从报告导入问题…"
 
@@ -51,6 +50,7 @@ def cmd_import_report(args: argparse.Namespace) -> int:
     # The parser loads only when the command runs: every other subcommand starts faster.
     from tracker.report import parse_report_text, read_report_file, report_to_json
     from tracker.report.import_inputs import problem_inputs, source_input
+    from tracker.services.problems import create_problems
 
     with CliProgress("正在识别报告") as progress:
         progress(0, 0)
@@ -90,6 +90,8 @@ def cmd_import_report(args: argparse.Namespace) -> int:
 
 def _refuse_duplicate(ledger: Ledger, source: SourceInput) -> None:
     """A second run on the same report would add every problem twice: say so instead."""
+    from tracker.services.reference import list_sources
+
     for s in list_sources(ledger):
         if s.title == source.title and s.year == source.year and s.problem_count:
             raise ValidationError(

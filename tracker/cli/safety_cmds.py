@@ -5,20 +5,18 @@ from __future__ import annotations
 import argparse
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tracker.cli.common import (STATUS_HELP, dump_json, ledger_from, ledger_path, ledger_target,
                                 notice, parse_day,
                                 parse_status, print_table)
 from tracker.cli.parser import INT, Subcommands
 from tracker.cli.console import CliProgress
-from tracker.db.backup import backup_now, backup_to, list_backups
-from tracker.db.engine import open_ledger
-from tracker.db.restore import restore
 from tracker.domain import Status
 from tracker.errors import NotFoundError, ReadOnlyError, ValidationError
-from tracker.services.history import ChangeRow, list_history
-from tracker.services.lookup import problem_titles
-from tracker.services.measures import update_measure
+
+if TYPE_CHECKING:
+    from tracker.services.history import ChangeRow
 
 
 def register(sub: Subcommands) -> None:
@@ -78,6 +76,9 @@ def change_json(c: ChangeRow) -> dict[str, object]:
 
 def cmd_history(args: argparse.Namespace) -> int:
     """Print recorded changes, newest first."""
+    from tracker.services.history import list_history
+    from tracker.services.lookup import problem_titles
+
     if args.limit is not None and args.limit < 1:
         raise ValidationError("--limit 应为正整数。")
     ledger = ledger_from(args, read_only=True)
@@ -110,6 +111,8 @@ def _problem_words(c: ChangeRow, titles: dict[int, tuple[int, str]]) -> str:
 
 def cmd_update(args: argparse.Namespace) -> int:
     """Change one measure through the same service the window uses; recorded in the history."""
+    from tracker.services.measures import update_measure
+
     if args.status is None and args.progress is None and args.deadline is None:
         raise ValidationError("请至少给出 --status、--progress 或 --deadline 中的一项。")
     if args.progress is not None and not args.progress.strip():
@@ -141,6 +144,9 @@ def cmd_update(args: argparse.Namespace) -> int:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     """Back the ledger up (into FILE, or the backups folder), or list the backups."""
+    from tracker.db.backup import backup_now, backup_to, list_backups
+    from tracker.db.engine import open_ledger
+
     if args.list:
         backups = list_backups(_ledger_path(args))
         print_table(["备份时间", "类型", "大小", "文件"],
@@ -178,6 +184,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     """Replace the ledger with a checked backup; the replaced ledger is kept in backups/."""
+    from tracker.db.restore import restore
+
     target = _ledger_path(args)
     backup = args.file.expanduser()
     if backup.is_dir():

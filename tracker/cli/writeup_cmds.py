@@ -8,6 +8,7 @@ from typing import Any
 
 from tracker import clock
 from tracker.cli.common import filter_from, ledger_from, parse_day
+from tracker.rules import unit_subject
 from tracker.writeup.model import TEMPLATE_NAMES, ReportOptions, template_key
 
 GUI_HINT = "文件 > 生成报告…"
@@ -47,7 +48,7 @@ def options_from(args: argparse.Namespace, flt: Any, as_of: Any) -> ReportOption
     return ReportOptions(
         flt=flt, as_of=as_of, since=since, template=template, title=args.title or "",
         org=args.org or "", date=parse_day(args.date, "--date") if args.date else None,
-        subject=f"{args.unit}牵头或配合的" if args.unit else "",  # as `rectify summary` words it
+        subject=unit_subject(args.unit),  # as `rectify summary` words it
     )
 
 

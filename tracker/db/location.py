@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
-import uuid
 from pathlib import Path, PurePath, PureWindowsPath
 from urllib.parse import quote
 
@@ -76,6 +74,8 @@ def _linux_mounts() -> list[tuple[str, str]]:
 
 def _mac_mounts() -> list[tuple[str, str]]:
     # `mount` prints "//user@server/share on /Volumes/share (smbfs, nodev, ...)".
+    import subprocess  # only on a Mac, only when asked
+
     try:
         text = subprocess.run(["mount"], capture_output=True, text=True, timeout=3).stdout
     except (OSError, subprocess.SubprocessError):
@@ -117,6 +117,8 @@ def folder_writable(folder: Path) -> bool:
     os.access(folder, W_OK) cannot tell: on Windows it looks only at the read-only attribute,
     which folders ignore, so a write-protected share or a locked-down folder reads as writable;
     and on Linux it misses a read-only mount for root. Creating a file asks the file system."""
+    import uuid
+
     probe = folder / f".rectify-write-test-{uuid.uuid4().hex}.tmp"
     try:
         fd = os.open(probe, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
