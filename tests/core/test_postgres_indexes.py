@@ -1,18 +1,21 @@
 """The server's sort indexes after every migration (0006): the table's sorts by a problem
 column read an index in order, a description too long for a btree entry still saves and
-sorts, and the sorts by another table's column (walked in order, queries._walk_in_order)
-return the same ids as the planner's own plan and as the rows' values say."""
+sorts, and the sorts by another table's column (queries._grouped_ids) sort nothing, return
+the same ids as the one joined ORDER BY and as the rows' values say, and put problems
+without the key where SQLite does, in every read."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from tests.conftest import TODAY
 from tracker.db.engine import Ledger, open_ledger
+from tracker.db.orm import Problem
 from tracker.domain import ProblemFilter, ProblemInput
 from tracker.services import problems, queries
 
@@ -26,12 +29,7 @@ INDEXED = ("seq", "owner", "deadline", "status", "progress")
 def server_ledger(pg_url: str) -> Iterator[Ledger]:
     """A migrated server ledger with the demo's problems plus a few without a source,
     category or lead unit (they sort first, ahead of the joined rows)."""
-    from tracker.demo import build_demo
-
-    led = open_ledger(pg_url, user="测试员")
-    build_demo(led, 40, today=TODAY)
-    for i in range(3):
-        problems.create_problem(led, ProblemInput(f"无归属的问题{i}"))
+    led = _build(open_ledger(pg_url, user="测试员"))
     yield led
     led.close()
 
@@ -100,17 +98,31 @@ def test_a_3000_character_description_saves_and_sorts(server_ledger: Ledger) -> 
     assert found == [row.id]
 
 
+def _build(led: Ledger) -> Ledger:
+    """The demo's problems plus a few without a source, category or lead unit."""
+    from tracker.demo import build_demo
+
+    build_demo(led, 40, today=TODAY)
+    for i in range(3):
+        problems.create_problem(led, ProblemInput(f"无归属的问题{i}"))
+    return led
+
+
 @pytest.mark.parametrize("descending", [False, True])
 @pytest.mark.parametrize("sort", sorted(queries._JOINED))
-def test_joined_sorts_walk_in_order_and_keep_their_ids(
-        server_ledger: Ledger, sort: str, descending: bool, monkeypatch: pytest.MonkeyPatch
-        ) -> None:
-    walked = queries.problem_ids(server_ledger, sort=sort, descending=descending)
-    # The walk is a planner hint only: the planner's own plan returns the very same ids.
-    monkeypatch.setattr(queries, "_walk_in_order", lambda s: None)
-    planned = queries.problem_ids(server_ledger, sort=sort, descending=descending)
-    assert walked == planned and len(walked) == 43
-    # And both agree with the rows' own values: problems without the key first (ascending).
+def test_joined_sorts_keep_their_ids_and_read_no_sort(
+        server_ledger: Ledger, sort: str, descending: bool) -> None:
+    ids = queries.problem_ids(server_ledger, sort=sort, descending=descending)
+    # The ids the one joined ORDER BY gives (SQLite's statement, as the planner runs it).
+    other, key = queries._JOINED[sort]
+    order = queries._order(sort, descending, dialect="postgresql", outer=False)
+    with server_ledger.read() as s:
+        alone = queries._ids(s, select(Problem.id).where(key.is_(None))
+                             .order_by(*order[-2:]))
+        joined = queries._ids(s, select(Problem.id).select_from(other)
+                              .join(Problem, key == other.id).order_by(*order))
+    assert ids == (joined + alone if descending else alone + joined) and len(ids) == 43
+    # And they agree with the rows' own values: problems without the key first (ascending).
     rows = {p.id: p for p in queries.list_problems(server_ledger, with_measures=False)}
     with server_ledger.engine.connect() as conn:
         title: dict[int | None, str] = dict(
@@ -118,27 +130,50 @@ def test_joined_sorts_walk_in_order_and_keep_their_ids(
         position: dict[int | None, int] = dict(
             conn.exec_driver_sql("SELECT id, position FROM category").all())
 
-    def key(i: int) -> tuple[Any, ...]:
+    def key_of(i: int) -> tuple[Any, ...]:
         p = rows[i]
         value: Any = {"lead_unit": (p.lead_unit or None,),
                       "category": (position.get(p.category_id), p.category_id),
                       "source": (title.get(p.source_id), p.source_id)}[sort]
         return (value[0] is not None, value if value[0] is not None else (), p.seq, i)
 
-    assert walked == sorted(rows, key=key, reverse=descending)
+    assert ids == sorted(rows, key=key_of, reverse=descending)
+    # Two SELECTs (the other table's few rows, then the problems once, filter and all), no
+    # SET; the problems' plan sorts nothing: told to avoid it, the planner still finds the
+    # index order (a join re-sorted every key's problems, the nested loop not carrying it).
+    sent = _statements(server_ledger, sort, descending, selects_only=False)
+    assert len(sent) == 2 and "problem" not in sent[0][0], sent
+    nodes = _plan_nodes(server_ledger, *sent[1], "SET LOCAL enable_seqscan = off",
+                        "SET LOCAL enable_sort = off")
+    assert not any("Sort" in n for n in nodes), nodes
+    assert any(n.startswith("Index") and n.endswith("problem") for n in nodes), nodes
 
 
-def test_the_walk_is_used_only_where_it_pays_and_stays_inside_its_read(
-        server_ledger: Ledger) -> None:
-    hint = "SET LOCAL enable_sort = off"
-    sent = [st for st, _ in _statements(server_ledger, "lead_unit", selects_only=False)]
-    assert hint in sent and sent.index(hint) == len(sent) - 3  # then jit, then the join
-    nodes = _plan_nodes(server_ledger, sent[-1], None, hint, "SET LOCAL jit = off")
-    assert "Sort" not in nodes and "Hash Join" not in nodes, nodes
-    # Not for a sort by a problem column, nor with a search word (sorting matches is cheaper).
-    for sort, flt in (("seq", ProblemFilter()), ("lead_unit", ProblemFilter(text="整改"))):
-        sent = [st for st, _ in _statements(server_ledger, sort, flt=flt, selects_only=False)]
-        assert hint not in sent
-    # SET LOCAL ends with the read transaction: the pooled connection is back to the default.
-    with server_ledger.engine.connect() as conn:
-        assert conn.exec_driver_sql("SHOW enable_sort").scalar() == "on"
+@pytest.mark.parametrize("descending", [False, True])
+def test_problems_without_the_key_sort_alike_everywhere_on_both_stores(
+        server_ledger: Ledger, tmp_path: Path, descending: bool) -> None:
+    # problem_ids (the table), list_problems and problem_lines (list, export): the same
+    # order on each store, problems without the key first when ascending, as SQLite has it.
+    file_ledger = _build(open_ledger(tmp_path / "ledger.sqlite", user="测试员"))
+    try:
+        orders = []
+        for led in (file_ledger, server_ledger):
+            rows = {p.id: p for p in queries.list_problems(led, with_measures=False)}
+            for sort in sorted(queries._JOINED):
+                keyless = {i for i, p in rows.items() if not (
+                    p.source_id if sort == "source" else
+                    p.category_id if sort == "category" else p.lead_unit)}
+                ids = queries.problem_ids(led, sort=sort, descending=descending)
+                listed = [p.id for p in queries.list_problems(
+                    led, sort=sort, descending=descending, with_measures=False)]
+                lines = [(line.seq, line.description) for line in queries.problem_lines(
+                    led, sort=sort, descending=descending)]
+                assert listed == ids, (led.dialect, sort)
+                assert lines == [(rows[i].seq, rows[i].description) for i in ids]
+                ends = ids[len(ids) - len(keyless):] if descending else ids[:len(keyless)]
+                assert len(keyless) >= 3 and set(ends) == keyless, (led.dialect, sort)
+                orders.append([(rows[i].seq, rows[i].description) for i in ids])
+        # The demo is the same on both stores, so its orders are too.
+        assert orders[:3] == orders[3:]
+    finally:
+        file_ledger.close()

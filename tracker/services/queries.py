@@ -99,11 +99,14 @@ def _stamp(text: str | dt.datetime | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(text) if text else None
 
 
-def _order(sort: str, descending: bool, scan: bool = False) -> list[Any]:
+def _order(sort: str, descending: bool, scan: bool = False, dialect: str = "sqlite",
+           outer: bool = True) -> list[Any]:
     """ORDER BY for a sort key. ``scan``: the filter searches the text, so SQLite reads every
     row anyway; a unary + (a no-op SQLite does not see through, unlike likely()) hides the sort
     index, as walking it with a table lookup per row takes twice as long as sorting the
-    matches."""
+    matches. On PostgreSQL (``dialect``) with the other table outer-joined (``outer``), its
+    NULLs come first as on SQLite; SQLite's text stays the one its indexes and ui's first
+    page (tracker.services.first_page) are written for."""
     keys: dict[str, list[Any]] = {
         "seq": [Problem.source_id, Problem.seq],
         "source": [Source.title, Source.id, Problem.seq],
@@ -121,12 +124,15 @@ def _order(sort: str, descending: bool, scan: bool = False) -> list[Any]:
         cols = [HideIndex(first), *cols[1:]]
     if descending:
         cols = [c.desc() for c in cols]
+    if dialect == "postgresql" and outer and sort in _JOINED:
+        # PostgreSQL sorts NULL last (ascending); SQLite, and problem_ids, first.
+        cols[0] = cols[0].nulls_last() if descending else cols[0].nulls_first()
     return [*cols, Problem.id.desc() if descending else Problem.id]
 
 
 # Sorts by a column of another table: (that table, the problem's key to it). SQLite walks
 # the other table in order and each one's problems by an index on (key, seq); problems
-# without one come first, as NULL sorts first.
+# without one come first, as NULL sorts first. PostgreSQL: _grouped_ids.
 _JOINED: dict[str, tuple[Any, Any]] = {
     "source": (Source, Problem.source_id),
     "category": (Category, Problem.category_id),
@@ -154,16 +160,33 @@ def _ids(s: Session, q: Select[Any]) -> list[int]:
         result.close()
 
 
-def _walk_in_order(s: Session) -> None:
-    """PostgreSQL, for the rest of this read transaction: walk the other table by its sort
-    index and each row's problems by the (key, seq, id) index (an Incremental Sort, only
-    within a group). Left alone the planner hash-joins and sorts all 100,000 rows on disk
-    (4 MB work_mem): by lead unit 88 -> 38 ms, by source 75 -> 52 ms (docs/benchmarks.md).
-    JIT off too: the walk's cost estimate crosses jit_above_cost and compiling cost 10-200 ms
-    more than the query. Not with a search word: sorting the matches alone is cheaper."""
-    conn = s.connection()
-    conn.exec_driver_sql("SET LOCAL enable_sort = off")
-    conn.exec_driver_sql("SET LOCAL jit = off")
+def _grouped_ids(s: Session, other: Any, key: Any, where: Any, order: list[Any],
+                 descending: bool) -> list[int]:
+    """PostgreSQL, a sort by another table's column: that table's rows in sort order, then
+    the problems in (key, seq, id) order as their index holds them (migration 0006), put
+    together here; the filter runs once. A join sorted all the rows again: the planner does
+    not carry a nested loop's inner order through the loop, so it re-sorted each key's
+    problems, or hash-joined and sorted all on disk (4 MB work_mem): by source, descending,
+    130-150 -> 30 ms at 100,000 (docs/benchmarks.md). Problems without a key come first
+    (ascending), as on SQLite."""
+    keys = _ids(s, select(other.id).order_by(*order[:-2]))
+    walk = [key, Problem.seq, Problem.id]
+    q = (select(key, Problem.id).where(where)
+         .order_by(*[c.desc() for c in walk] if descending else walk))
+    result = s.connection().execute(q)
+    try:
+        rows = result.cursor.fetchall()  # type: ignore[union-attr]
+    finally:
+        result.close()
+    groups: dict[int | None, list[int]] = {}
+    for k, problem_id in rows:
+        group = groups.get(k)
+        if group is None:
+            group = groups[k] = []
+        group.append(problem_id)
+    joined = [problem_id for k in keys for problem_id in groups.get(k, ())]
+    alone = groups.get(None, [])
+    return joined + alone if descending else alone + joined
 
 
 def problem_ids(
@@ -181,13 +204,14 @@ def problem_ids(
                                                  descending)]
     with ledger.read() as s:
         where = filter_clause(s, flt)
-        order = _order(sort, descending, scan=bool(text_terms(flt.text)))
+        order = _order(sort, descending, scan=bool(text_terms(flt.text)),
+                       dialect=ledger.dialect, outer=False)
         if sort not in _JOINED:
             return _ids(s, select(Problem.id).where(where).order_by(*order))
         other, key = _JOINED[sort]
+        if ledger.dialect == "postgresql":
+            return _grouped_ids(s, other, key, where, order, descending)
         alone = _ids(s, select(Problem.id).where(where, key.is_(None)).order_by(*order[-2:]))
-        if ledger.dialect == "postgresql" and not text_terms(flt.text):
-            _walk_in_order(s)  # the last statement of this read: SET LOCAL reaches no other
         joined = _ids(s, select(Problem.id).select_from(other).join(Problem, key == other.id)
                       .where(where).order_by(*order))
         return joined + alone if descending else alone + joined
@@ -264,7 +288,8 @@ def list_problems(
     """Matching problems in display order, with their measures (and notes) when asked."""
     with ledger.read() as s:
         where = filter_clause(s, flt)
-        order = _order(sort, descending, scan=bool(text_terms(flt.text)))
+        order = _order(sort, descending, scan=bool(text_terms(flt.text)),
+                       dialect=ledger.dialect)
         q = _base(_ROW_COLS).where(where).order_by(*order)
         rows = s.execute(q).all()
         if not with_measures:
@@ -341,7 +366,8 @@ def problem_lines(
         where = filter_clause(s, flt)
         # Walking the sort index beats scan-and-sort here (measured): the sorter would have
         # to hold every row's text. substr() in SQL to shorten descriptions was slower too.
-        order = _order(sort, descending, scan=bool(text_terms(flt.text)))
+        order = _order(sort, descending, scan=bool(text_terms(flt.text)),
+                       dialect=ledger.dialect)
         result = s.connection().execute(_base(cols).where(where).order_by(*order))
         try:
             rows = result.cursor.fetchall()  # type: ignore[union-attr]
