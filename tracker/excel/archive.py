@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from tracker.db.engine import Ledger
 from tracker.domain import ProblemFilter
 from tracker.errors import StorageError, ValidationError
+from tracker.excel.atomic import replaced_whole
 from tracker.excel.closeout_form import export_closeout_forms
 from tracker.excel.export import save_workbook
 from tracker.excel.writer import text_cell
@@ -67,29 +68,22 @@ def write_archive(ledger: Ledger, flt: ProblemFilter, path: str | os.PathLike[st
     rows = {p.id: p for p in get_problems(ledger, ids)}
     taken: set[str] = set()
     files = 0
-    part = target.with_name(f".{target.name}.{os.getpid()}.part")
-    try:
-        with tempfile.TemporaryDirectory(prefix="rectify-archive-") as tmp, \
-                zipfile.ZipFile(part, "w", zipfile.ZIP_DEFLATED) as zf:
-            for k, pid in enumerate(ids, start=1):
-                if progress is not None:
-                    progress(k - 1, len(ids), f"正在整理第 {k} 个问题的档案…")
-                folder = folder_name(pid, rows[pid].description, taken)
-                form = Path(tmp) / f"{pid}-销号单.xlsx"
-                export_closeout_forms(ledger, [pid], form)
-                zf.write(form, f"{folder}/整改销号单.xlsx")
-                history = Path(tmp) / f"{pid}-修改记录.xlsx"
-                _history_book(ledger, pid, history)
-                zf.write(history, f"{folder}/修改记录.xlsx")
-                names: set[str] = set()
-                for item in list_evidence(ledger, pid):
-                    _, data = evidence_data(ledger, item.id)
-                    zf.writestr(f"{folder}/佐证材料/{unique_name(item.name, names)}", data)
-                    files += 1
-        os.replace(part, target)
-    except OSError as exc:
-        raise StorageError(f"无法写入“{target}”：{exc.strerror or exc}") from exc
-    finally:
-        if part.exists():
-            part.unlink()
+    with replaced_whole(target) as part, \
+            tempfile.TemporaryDirectory(prefix="rectify-archive-") as tmp, \
+            zipfile.ZipFile(part, "w", zipfile.ZIP_DEFLATED) as zf:
+        for k, pid in enumerate(ids, start=1):
+            if progress is not None:
+                progress(k - 1, len(ids), f"正在整理第 {k} 个问题的档案…")
+            folder = folder_name(pid, rows[pid].description, taken)
+            form = Path(tmp) / f"{pid}-销号单.xlsx"
+            export_closeout_forms(ledger, [pid], form)
+            zf.write(form, f"{folder}/整改销号单.xlsx")
+            history = Path(tmp) / f"{pid}-修改记录.xlsx"
+            _history_book(ledger, pid, history)
+            zf.write(history, f"{folder}/修改记录.xlsx")
+            names: set[str] = set()
+            for item in list_evidence(ledger, pid):
+                _, data = evidence_data(ledger, item.id)
+                zf.writestr(f"{folder}/佐证材料/{unique_name(item.name, names)}", data)
+                files += 1
     return ArchiveResult(target, len(ids), files)

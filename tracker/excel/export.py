@@ -21,6 +21,7 @@ from tracker import clock
 from tracker.db.engine import Ledger
 from tracker.domain import ProblemFilter
 from tracker.errors import StorageError
+from tracker.excel.atomic import replaced_whole
 from tracker.excel.export_data import (
     Selection,
     column_extents,
@@ -145,20 +146,10 @@ def _discard(wb: Workbook) -> None:
 
 def save_workbook(wb: Workbook, path: Path) -> None:
     """Save through a temporary file in the same folder, then swap it in."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
+    with replaced_whole(path) as tmp, \
+            ZipFile(tmp, "w", ZIP_DEFLATED, allowZip64=True, compresslevel=ZIP_LEVEL) as zf:
         # openpyxl's own save, with a faster deflate level than zlib's default 6
-        with ZipFile(tmp, "w", ZIP_DEFLATED, allowZip64=True, compresslevel=ZIP_LEVEL) as zf:
-            ExcelWriter(wb, zf).save()
-        os.replace(tmp, path)
-    except PermissionError as exc:
-        raise StorageError(f"无法写入“{path}”：文件可能正在 Excel 或 WPS 中打开，或没有写入权限。"
-                           "请关闭该文件后重试。") from exc
-    except OSError as exc:
-        raise StorageError(f"无法写入“{path}”：{exc.strerror or exc}") from exc
-    finally:
-        with suppress(OSError):
-            tmp.unlink()
+        ExcelWriter(wb, zf).save()
 
 
 def export_ledger(

@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 from tracker.errors import StorageError, ValidationError
+from tracker.excel.atomic import replaced_whole
 
 ENV = "RECTIFY_SOFFICE"  # a LibreOffice the clerk (or IT) points to explicitly
 TIMEOUT = 300  # seconds: a first run sets up its profile, and a big workbook takes a while
@@ -71,13 +72,6 @@ def convert_to_pdf(source: Path, target: Path, timeout: int = TIMEOUT) -> Path:
             said = (done.stderr or done.stdout).decode("utf-8", "replace").strip().splitlines()
             raise StorageError(f"LibreOffice 未能把“{source.name}”转换为 PDF"
                                + (f"：{said[-1]}" if said else "。") + "请改为保存 .xlsx 文件。")
-        part = target.with_name(f".{target.name}.{os.getpid()}.part")
-        try:
+        with replaced_whole(target) as part:
             shutil.copyfile(produced, part)
-            os.replace(part, target)
-        except OSError as exc:
-            raise StorageError(f"无法写入“{target}”：{exc.strerror or exc}") from exc
-        finally:
-            if part.exists():
-                part.unlink()
     return target

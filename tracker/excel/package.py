@@ -15,6 +15,7 @@ from pathlib import Path
 from tracker.db.engine import Ledger
 from tracker.domain import ProblemFilter
 from tracker.errors import StorageError, ValidationError
+from tracker.excel.atomic import replaced_whole
 from tracker.excel.archive import folder_name
 from tracker.excel.export import ExportResult, export_ledger
 from tracker.excel.export_data import select_problems
@@ -80,28 +81,21 @@ def write_package(
         raise ValidationError(f"筛选出 {len(ids)} 个问题，超过一个材料包的上限 {limit} 个。"
                               "请按单位或来源筛选后分别导出。")
     ledger_name = safe_file_name(target.stem, fallback="整改台账") + ".xlsx"
-    part = target.with_name(f".{target.name}.{os.getpid()}.part")
-    try:
-        with tempfile.TemporaryDirectory(prefix="rectify-package-") as tmp:
-            book = Path(tmp) / ledger_name
-            result = export_ledger(ledger, book, flt, options, progress=progress)
-            with zipfile.ZipFile(part, "w", zipfile.ZIP_DEFLATED) as zf:
-                zf.write(book, ledger_name)
-                zf.writestr(README, "\ufeff" + readme_text(
-                    ledger_name, len(ids), closeout_settings(ledger).evidence_limit_mb,
-                    options.org, cn_date(options.day)))  # the BOM: Notepad and WPS then read UTF-8
-                stamp = zf.getinfo(ledger_name).date_time  # not 1980, as ZipFile.mkdir dates them
-                taken: set[str] = set()
-                for start in range(0, len(ids), CHUNK):
-                    for p in get_problems(ledger, ids[start:start + CHUNK]):
-                        folder = zipfile.ZipInfo(
-                            f"{EVIDENCE_DIR}/{folder_name(p.id, p.description, taken)}/", stamp)
-                        folder.external_attr = (0o40755 << 16) | 0x10  # a folder, Unix and DOS
-                        zf.writestr(folder, b"")
-        os.replace(part, target)
-    except OSError as exc:
-        raise StorageError(f"无法写入“{target}”：{exc.strerror or exc}") from exc
-    finally:
-        if part.exists():
-            part.unlink()
+    with replaced_whole(target) as part, \
+            tempfile.TemporaryDirectory(prefix="rectify-package-") as tmp:
+        book = Path(tmp) / ledger_name
+        result = export_ledger(ledger, book, flt, options, progress=progress)
+        with zipfile.ZipFile(part, "w", zipfile.ZIP_DEFLATED) as zf:
+            zf.write(book, ledger_name)
+            zf.writestr(README, "\ufeff" + readme_text(
+                ledger_name, len(ids), closeout_settings(ledger).evidence_limit_mb,
+                options.org, cn_date(options.day)))  # the BOM: Notepad and WPS then read UTF-8
+            stamp = zf.getinfo(ledger_name).date_time  # not 1980, as ZipFile.mkdir dates them
+            taken: set[str] = set()
+            for start in range(0, len(ids), CHUNK):
+                for p in get_problems(ledger, ids[start:start + CHUNK]):
+                    folder = zipfile.ZipInfo(
+                        f"{EVIDENCE_DIR}/{folder_name(p.id, p.description, taken)}/", stamp)
+                    folder.external_attr = (0o40755 << 16) | 0x10  # a folder, Unix and DOS
+                    zf.writestr(folder, b"")
     return PackageResult(target, ledger_name, len(taken), result)
