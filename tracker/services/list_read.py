@@ -27,7 +27,7 @@ from tracker.closeout_model import EvidenceRow, ExtensionRow
 from tracker.db.engine import Ledger
 from tracker.db.orm import Category, Evidence, Extension, Measure, Problem, Source, Unit
 from tracker.domain import ProblemFilter
-from tracker.services.queries import filter_clause
+from tracker.services.queries import _day, filter_clause
 
 _MeasureUnit = aliased(Unit)
 _IDS = "__chunk_ids__"  # stands for a chunk's "?, ?, …" in the compiled SQL
@@ -126,20 +126,8 @@ class JsonChunk:
     evidence: dict[int, list[EvidenceRow]]
 
 
-_DAYS: dict[str, dt.date] = {}
-
-
-def day(text: Any) -> dt.date | None:
-    """A date column's ISO text (as sqlite3 hands it over) as a date, memoised: a ledger holds
-    a few hundred distinct dates. A DATETIME's text gives its day."""
-    if text is None:
-        return None
-    found = _DAYS.get(text)
-    if found is None:
-        found = dt.date.fromisoformat(text[:10])
-        if len(_DAYS) < 100_000:
-            _DAYS[text] = found
-    return found
+# The one memoised reading of a date column's text, shared with the service path.
+day = _day
 
 
 class JsonReader:
