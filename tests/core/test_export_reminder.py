@@ -99,3 +99,25 @@ def test_ongoing_work_with_an_old_date_is_not_chased_as_overdue(ledger: Ledger,
     assert rows[0][5] == "长期坚持" and OVERDUE_SUFFIX not in str(rows[0][5])
     assert rows[0][6] in ("", None)
     assert result.overdue == 0
+
+
+def test_a_co_unit_is_chased_for_the_measures_it_co_operates_on(ledger: Ledger,
+                                                                 tmp_path: Path) -> None:
+    # `--unit` lists what a unit leads or co-operates on; its notice shows those measures.
+    create_problem(ledger, ProblemInput(
+        description="食堂从业人员健康证过期", lead_unit="市教育局",
+        measures=(dated("", dt.date(2026, 3, 1), text="组织补办健康证", co_units="市卫健委",
+                        status=Status.IN_PROGRESS),
+                  dated("", dt.date(2026, 3, 1), text="修订食堂管理制度",
+                        status=Status.IN_PROGRESS))))
+    create_problem(ledger, ProblemInput(
+        description="校车安全管理薄弱", lead_unit="市交通运输局", co_units="市卫健委、市公安局",
+        measures=(dated("", dt.date(2026, 3, 1), text="开展校车安全检查",
+                        status=Status.NOT_STARTED),)))
+    path = tmp_path / "配合.xlsx"
+    result = export_reminder(ledger, "市卫健委", path, OPTIONS)
+    measures = sorted(r[3] for r in _table(path))
+    # Its own measure of the first problem (not the other one), and the whole second problem,
+    # on which it co-operates as a whole.
+    assert measures == ["开展校车安全检查", "组织补办健康证"]
+    assert result.items == 2

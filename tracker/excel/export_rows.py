@@ -21,6 +21,7 @@ from tracker.excel.export_options import (
 from tracker import rules
 from tracker.summary import cn_date
 from tracker.text import clean_text
+from tracker.units import co_unit_named
 
 
 class CellTooLongError(ValidationError):
@@ -93,11 +94,13 @@ def safe_text(value: str, problem: ProblemRow, header: str) -> str:
 
 
 def measures_for_unit(problem: ProblemRow, unit: str | None) -> tuple[MeasureRow, ...]:
-    """The measures a unit's ledger shows: all of them when the unit leads the problem (it
-    answers for the whole problem), else only the measures it leads itself."""
-    if not unit or problem.lead_unit == unit:
+    """The measures a unit's ledger shows: all of them when the unit leads the problem or
+    co-operates on it as a whole (it answers for the whole problem), else the measures it leads
+    or co-operates on itself — the same rule as `--unit` (query_filter.unit_clause)."""
+    if not unit or problem.lead_unit == unit or co_unit_named(problem.co_units, unit):
         return problem.measures
-    return tuple(m for m in problem.measures if (m.lead_unit or problem.lead_unit) == unit)
+    return tuple(m for m in problem.measures
+                 if (m.lead_unit or problem.lead_unit) == unit or co_unit_named(m.co_units, unit))
 
 
 def _problem_cells(problem: ProblemRow, number: int) -> dict[str, str]:

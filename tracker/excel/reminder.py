@@ -15,7 +15,7 @@ from openpyxl.workbook import Workbook
 from tracker import rules
 from tracker.db.engine import Ledger
 from tracker.domain import MeasureRow, ProblemFilter, ProblemRow
-from tracker.errors import NotFoundError, StorageError, ValidationError
+from tracker.errors import StorageError, ValidationError
 from tracker.excel.export import _write_marker, save_workbook
 from tracker.excel.export_options import ID_HEADERS, ExportOptions, checked_options
 from tracker.excel.export_rows import (
@@ -29,9 +29,9 @@ from tracker.excel.layout import HeightPlanner, lines_height
 from tracker.excel.styles import LedgerStyles
 from tracker.excel.writer import number_cell, setup_page, text_cell
 from tracker.excel.writer_stream import StreamSheet
+from tracker.services.lookup import match_unit
 from tracker.services.queries import list_problems
 from tracker.services.identity import history_mark, ledger_identity
-from tracker.services.reference import list_units
 from tracker.summary import cn_date
 from tracker.text import clean_text
 
@@ -131,8 +131,8 @@ def export_reminder(
     unit = clean_text(unit).strip()
     if not unit:
         raise ValidationError("请选择要催办的单位。", "unit")
-    if unit not in {u.name for u in list_units(ledger)}:
-        raise NotFoundError(f"台账中没有单位“{unit}”。请检查单位名称（可在单位管理中查看）。")
+    # A unit that only co-operates (配合单位) is chased too: `--unit` finds its problems.
+    unit = match_unit(ledger, unit)
     target = Path(path)
     if not target.parent.is_dir():
         raise StorageError(f"文件夹“{target.parent}”不存在，无法导出。")
