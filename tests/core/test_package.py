@@ -221,3 +221,11 @@ def test_a_package_moved_away_before_the_import_leaves_the_ledger_as_it_was(
         assert list_evidence(led, 1) == []
     finally:
         led.close()
+
+
+def test_a_folder_name_cut_mid_sentence_does_not_end_in_punctuation() -> None:
+    from tracker.excel.archive import folder_name
+
+    # The first 16 characters end at the comma: the folder is named without it.
+    assert folder_name(1, "责任督学挂牌督导作用发挥不充分，督导问题整改跟踪不及时", set()) == \
+        "1-责任督学挂牌督导作用发挥不充分"

@@ -39,6 +39,7 @@ def folder_name(problem_id: int, description: str, taken: set[str]) -> str:
     # A separator in the text would make safe_file_name keep only what follows it, and the
     # 编号 the import matches folders by would be lost.
     head = description.strip().replace("\n", " ").replace("/", "_").replace("\\", "_")[:16]
+    head = head.rstrip("，。、；：,.;: ")  # a name cut mid-sentence should not end in a comma
     return unique_name(safe_file_name(f"{problem_id}-{head}", fallback=str(problem_id)), taken)
 
 
