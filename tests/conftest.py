@@ -56,7 +56,7 @@ def private_logs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 BOTH_STORES = frozenset({
     "test_services", "test_roundtrip_excel", "test_roundtrip_identity",
     "test_roundtrip_measure_people", "test_filter_counts", "test_history_coverage",
-    "test_postgres_store",
+    "test_postgres_store", "test_unit_table",
 })
 STORES = ("sqlite", "postgresql")
 

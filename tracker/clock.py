@@ -37,6 +37,12 @@ def today() -> dt.date:
     return _from_env() or dt.date.today()
 
 
+def is_past(day: dt.date | None) -> bool:
+    """True when ``day`` is before today: only then does a ledger's answer need rebuilding
+    from its history."""
+    return day is not None and day < today()
+
+
 def now() -> dt.datetime:
     """Now, to the second. With a fixed date the time of day still runs (so history rows and
     backup names stay ordered within a test), but the date is the fixed one."""

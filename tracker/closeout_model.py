@@ -84,5 +84,13 @@ class CloseoutSettings:
     evidence_limit_mb: int = EVIDENCE_LIMIT_MB
 
 
+# The stored key of each setting -> (the field of CloseoutSettings, what a clerk calls it).
+SETTING_KEYS = {
+    "closeout.needs_evidence": ("needs_evidence", "销号须有佐证材料"),
+    "recheck.months": ("recheck_months", "回头看间隔（月）"),
+    "evidence.max_mb": ("evidence_limit_mb", "单个佐证材料上限（MB）"),
+}
+
+
 def _iso(day: dt.date | None) -> str:
     return day.isoformat() if day else ""

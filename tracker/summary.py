@@ -7,16 +7,22 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from tracker import clock, rules
-from tracker.db.engine import Ledger
+from tracker.clock import is_past
 from tracker.domain import ProblemFilter, Status
-from tracker.services.as_of import is_past
-from tracker.services.summary_facts import (ProblemFacts, summary_facts, tallies_of, unit_facts,
-                                             unit_tallies)
+from tracker.summary_model import ProblemFacts, SummaryFacts, UnitTallies, tallies_of
+
+if TYPE_CHECKING:
+    from tracker.db.engine import Ledger
+
+# The functions that read a ledger import the services when called: the sentence and the
+# table are also worked out by `rectify summary`'s plain sqlite3 path (summary_plain.py),
+# which must not load SQLAlchemy.
 
 __all__ = ["ProblemFacts", "LedgerSummary", "UnitCounts", "ledger_summary", "unit_counts",
-           "sentence", "summarize", "percent", "cn_date"]
+           "summary_with_units", "sentence", "summarize", "percent", "cn_date"]
 
 YEAR_END = "年底前"
 
@@ -74,15 +80,24 @@ class UnitCounts:
         return 100.0 * self.completed / self.total if self.total else 0.0
 
 
+def unit_part(status: Status, overdue: bool) -> str:
+    """The part of the per-unit table a problem counts in: completed, overdue, ongoing, or
+    other (open, not overdue, with a deadline or none). classify() starts with this rule."""
+    if not status.is_open:
+        return "completed"
+    if overdue:
+        return "overdue"
+    if status is Status.ONGOING:
+        return "ongoing"
+    return "other"
+
+
 def classify(f: ProblemFacts, as_of: dt.date) -> tuple[str, dt.date | None]:
     """Which part of the sentence a problem falls in: completed, overdue, ongoing, undated,
     or dated with the month-end (or year-end) it is planned for."""
-    if not f.status.is_open:
-        return "completed", None
-    if rules.overdue(f.open_deadline, as_of):
-        return "overdue", None
-    if f.status is Status.ONGOING:
-        return "ongoing", None
+    part = unit_part(f.status, rules.overdue(f.open_deadline, as_of))
+    if part != "other":
+        return part, None
     if f.deadline is None or f.deadline < as_of:
         return "undated", None
     if f.deadline.year == as_of.year:
@@ -166,8 +181,14 @@ def ledger_summary(
     ledger: Ledger, flt: ProblemFilter = ProblemFilter(), as_of: dt.date | None = None
 ) -> LedgerSummary:
     """Summarise the problems a filter selects, as the ledger stood on a date (default today)."""
+    from tracker.services.summary_facts import summary_facts
+
     day = as_of or clock.today()
-    facts = summary_facts(ledger, flt, day)
+    return summary_of(summary_facts(ledger, flt, day), day)
+
+
+def summary_of(facts: SummaryFacts, day: dt.date) -> LedgerSummary:
+    """The sentence's counts from the facts read for ``day``."""
     return replace(summarize_counted(facts.groups, day, facts.measures), extended=facts.extended)
 
 
@@ -177,18 +198,34 @@ def unit_counts(
     """Per lead unit (of the problem or of any of its measures), the same counts as a table;
     配合 counts the problems a unit is only a co-unit of, so a unit that only co-operates is
     listed too."""
+    from tracker.services.summary_facts import unit_facts
+    from tracker.services.unit_table import unit_tallies
+
     day = as_of or clock.today()
-    found = (tallies_of(unit_facts(ledger, flt, day)) if is_past(day)
-             else unit_tallies(ledger, flt, day))
+    return counts_of(tallies_of(unit_facts(ledger, flt, day), day) if is_past(day)
+                     else unit_tallies(ledger, flt, day))
+
+
+def summary_with_units(
+    ledger: Ledger, flt: ProblemFilter = ProblemFilter(), as_of: dt.date | None = None
+) -> tuple[LedgerSummary, list[UnitCounts]]:
+    """ledger_summary() and unit_counts() together: today's from one read of the ledger."""
+    from tracker.services.unit_table import unit_tallies_with_summary
+
+    day = as_of or clock.today()
+    if is_past(day):
+        return ledger_summary(ledger, flt, day), unit_counts(ledger, flt, day)
+    facts, tallies = unit_tallies_with_summary(ledger, flt, day)
+    return summary_of(facts, day), counts_of(tallies)
+
+
+def counts_of(found: UnitTallies) -> list[UnitCounts]:
+    """The table's rows from the tallies, most overdue first."""
     per_unit: dict[str, Counter[str]] = defaultdict(Counter)
-    parts: dict[ProblemFacts, str] = {}  # classify once per distinct facts, not per group
-    for unit, f, n, extended in found.leads:
-        part = parts.get(f)
-        if part is None:
-            part = parts[f] = classify(f, day)[0]
+    for unit, state, n, extended in found.leads:
         c = per_unit[unit]
         c["total"] += n
-        c[part] += n
+        c[unit_part(state.status, state.overdue)] += n
         c["extended"] += extended
     for unit, n in found.cooperating.items():
         per_unit[unit]["cooperating"] += n

@@ -1,6 +1,7 @@
 """Start-up of `rectify`: building the parser loads no command's services (each command
 imports them when it runs), and `summary --by-unit` counts today's ledger grouped
-(summary_facts.unit_tallies) exactly as it counts the per-problem facts (tallies_of)."""
+(unit_table.unit_tallies, and the plain sqlite3 path) exactly as it counts the per-problem
+facts (tallies_of)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ from tracker.cli.common import filter_from
 from tracker.cli.main import build_parser, main
 from tracker.db.engine import Ledger, open_ledger
 from tracker.domain import MeasureInput, ProblemFilter, ProblemInput, Status
-from tracker.services import summary_facts
+from tracker import summary_model
+from tracker.services import summary_facts, summary_plain, unit_table
 from tracker.services.cycle import extend
 from tracker.services.problems import create_problem
 
@@ -29,8 +31,9 @@ NOT_AT_START = [
     "tracker.services.cycle", "tracker.services.evidence", "tracker.services.history",
     "tracker.services.measures", "tracker.services.problems", "tracker.services.lookup",
     "tracker.db.backup", "tracker.db.restore", "tracker.db.copy", "openpyxl",
-    "logging.handlers",
-]  # (tracker.summary does load: the report command's template names come with it)
+    "logging.handlers", "sqlalchemy", "tracker.db.engine", "tracker.db.server",
+]  # (tracker.summary does load, without SQLAlchemy: the report command's template names
+#    come with it). `rectify summary` of a whole file reads it before SQLAlchemy loads.
 
 
 def test_building_the_parser_loads_no_command_services() -> None:
@@ -77,7 +80,7 @@ def units_led(units_db: Path) -> Iterator[Ledger]:
     ledger.close()
 
 
-def _grouped(t: summary_facts.UnitTallies) -> tuple[dict[object, tuple[int, int]], dict[str, int]]:
+def _grouped(t: summary_model.UnitTallies) -> tuple[dict[object, tuple[int, int]], dict[str, int]]:
     """The tallies without their order (rows of one (unit, facts) added up)."""
     leads: dict[object, tuple[int, int]] = {}
     for unit, facts, n, extended in t.leads:
@@ -92,8 +95,8 @@ def _grouped(t: summary_facts.UnitTallies) -> tuple[dict[object, tuple[int, int]
 def test_unit_tallies_are_the_per_problem_facts_counted(
         units_led: Ledger, as_of: dt.date, args: list[str]) -> None:
     flt = filter_from(build_parser().parse_args(["list", *args]), units_led, as_of)
-    fast = summary_facts.unit_tallies(units_led, flt, as_of)
-    slow = summary_facts.tallies_of(summary_facts.unit_facts(units_led, flt, as_of))
+    fast = unit_table.unit_tallies(units_led, flt, as_of)
+    slow = summary_model.tallies_of(summary_facts.unit_facts(units_led, flt, as_of), as_of)
     assert _grouped(fast) == _grouped(slow)
     if not args:
         assert fast.cooperating["市人社局"] and "市财政局" in fast.cooperating
@@ -106,8 +109,10 @@ def test_summary_by_unit_prints_the_per_problem_count(
     cmd = ["--db", str(units_db), "summary", "--by-unit", "--as-of", TODAY.isoformat()]
     assert main(cmd) == 0
     fast = capsys.readouterr().out
-    monkeypatch.setattr("tracker.summary.unit_tallies", lambda led, flt, day: (
-        summary_facts.tallies_of(summary_facts.unit_facts(led, flt, day))))
+    monkeypatch.setattr(summary_plain, "plain_summary", lambda *_: None)  # the normal path
+    monkeypatch.setattr(unit_table, "unit_tallies_with_summary", lambda led, flt, day: (
+        unit_table.summary_and_tallies(led, flt, day, by_unit=False)[0],
+        summary_model.tallies_of(summary_facts.unit_facts(led, flt, day), day)))
     assert main(cmd) == 0
     assert capsys.readouterr().out == fast
     assert "新单位" in fast
@@ -116,7 +121,7 @@ def test_summary_by_unit_prints_the_per_problem_count(
 def test_a_ledger_without_problems_has_no_tallies(tmp_path: Path) -> None:
     led = open_ledger(tmp_path / "empty.sqlite", user="测试员")
     try:
-        assert summary_facts.unit_tallies(led, ProblemFilter(), TODAY) == (
-            summary_facts.UnitTallies((), {}))
+        assert unit_table.unit_tallies(led, ProblemFilter(), TODAY) == (
+            summary_model.UnitTallies((), {}))
     finally:
         led.close()

@@ -21,7 +21,8 @@ from tracker.cli.list_output import LIST_HEADERS, LIST_WIDTHS, write_json_chunks
 from tracker.cli.main import main
 from tracker.db.engine import Ledger, open_ledger
 from tracker.domain import MeasureInput, ProblemFilter, ProblemInput, Status
-from tracker.services import summary_facts
+from tracker import summary_model
+from tracker.services import summary_facts, summary_plain, unit_table
 from tracker.services.as_of import problems_as_of
 from tracker.services.cycle import extend, extensions_by_measure
 from tracker.services.evidence import attach_bytes
@@ -185,7 +186,7 @@ def test_list_json_on_a_gbk_stream_escapes_as_json_dump_does(
 
 
 def _unit_facts_from_rows(led: Ledger, flt: ProblemFilter, day: dt.date
-                          ) -> summary_facts.UnitFacts:
+                          ) -> summary_model.UnitFacts:
     """What unit_facts reads in SQL, worked out from whole ProblemRows (the oracle)."""
     rows = list_problems(led, flt, with_measures=True)
     links = {(p.id, u) for p in rows for u in [p.lead_unit, *(m.lead_unit for m in p.measures)]
@@ -196,8 +197,8 @@ def _unit_facts_from_rows(led: Ledger, flt: ProblemFilter, day: dt.date
     extended = {p.id: n for p in rows
                 if (n := sum(1 for m in p.measures
                              if any(e.on <= day for e in by_measure.get(m.id, []))))}
-    return summary_facts.UnitFacts(
-        {p.id: summary_facts.ProblemFacts(p.status, p.deadline, p.open_deadline) for p in rows},
+    return summary_model.UnitFacts(
+        {p.id: summary_model.ProblemFacts(p.status, p.deadline, p.open_deadline) for p in rows},
         tuple(sorted(links)), extended, tuple(sorted(co)))
 
 
@@ -216,10 +217,12 @@ def test_summary_by_unit_reads_what_the_rows_say(
         cmd = ["summary", "--by-unit", *args, "--as-of", as_of.isoformat()]
         fast = _run(demo_db, capsys, *cmd)
         with monkeypatch.context() as m:
-            # Today and later the table is tallied without unit_facts: give both paths the oracle.
-            m.setattr("tracker.summary.unit_facts", lambda *_: oracle)
-            m.setattr("tracker.summary.unit_tallies",
-                      lambda *_: summary_facts.tallies_of(oracle))
+            # Today and later the table is tallied without unit_facts: give the normal path
+            # the oracle's tallies (and take it: no plain sqlite3 read).
+            m.setattr(summary_plain, "plain_summary", lambda *_: None)
+            m.setattr(unit_table, "unit_tallies_with_summary", lambda led, flt, day: (
+                unit_table.summary_and_tallies(led, flt, day, by_unit=False)[0],
+                summary_model.tallies_of(oracle, day)))
             assert _run(demo_db, capsys, *cmd) == fast
     assert found.extended  # the fixture's extensions are counted
 

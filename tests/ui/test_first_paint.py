@@ -19,7 +19,7 @@ from sqlalchemy.dialects import sqlite as sqlite_dialect
 
 from tests.ui.ui_fixtures import TODAY, isolated_settings  # noqa: F401 - an autouse fixture
 from tracker import clock
-from tracker.db import schema
+from tracker.db import plain, schema
 from tracker.db.engine import Ledger
 from tracker.db.orm import Problem
 from tracker.domain import ProblemFilter
@@ -54,7 +54,7 @@ def test_order_by_text_is_the_services_order(sort: str) -> None:
 
 
 def test_head_revision_is_the_schemas() -> None:
-    assert first_page.head_revision() == schema.head_revision()
+    assert plain.head_revision() == schema.head_revision()
 
 
 def test_ids_and_rows_are_the_services_on_every_sort(demo_ledger: Ledger) -> None:

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from tracker.cli.common import add_filter_args, filter_from, ledger_from, parse_day, print_table
 from tracker.cli.parser import INT, Subcommands
+from tracker.closeout_model import SETTING_KEYS as KEYS
 from tracker.closeout_model import EvidenceRow, size_words
-from tracker.services.closeout_settings import KEYS
 
 
 def register(sub: Subcommands) -> None:

@@ -22,11 +22,11 @@ if TYPE_CHECKING:
 
 def server_url(args: argparse.Namespace) -> str:
     """The postgresql:// URL that --db (or RECTIFY_DB) names, or '' for a ledger file."""
-    from tracker.db import server
+    from tracker.db.location import is_server_url  # not tracker.db.server: no SQLAlchemy yet
 
     db = getattr(args, "db", None)
     target = str(db) if db else os.environ.get("RECTIFY_DB", "")
-    return target.strip() if server.is_server_url(target) else ""
+    return target.strip() if is_server_url(target) else ""
 
 
 def ledger_target(args: argparse.Namespace) -> Path | str:
@@ -37,11 +37,12 @@ def ledger_target(args: argparse.Namespace) -> Path | str:
 def ledger_path(args: argparse.Namespace) -> Path:
     """The ledger file --db (or RECTIFY_DB, or the default) names, made absolute; for a
     server ledger its local stand-in, beside which its local backups are kept."""
-    from tracker.db import server
-    from tracker.db.engine import default_ledger_path
+    from tracker.db.location import default_ledger_path
 
     url = server_url(args)
     if url:
+        from tracker.db import server
+
         return server.local_anchor(server.parse_url(url))
     db = getattr(args, "db", None)
     return (Path(db).expanduser() if db else default_ledger_path()).absolute()

@@ -13,11 +13,13 @@ from typing import TYPE_CHECKING
 from tracker import clock, rules
 from tracker.cli.common import (
     add_filter_args,
+    checked_place,
     dump_json,
     filter_from,
     ledger_from,
     parse_day,
     print_table,
+    server_url,
 )
 from tracker.cli.parser import INT, Subcommands
 from tracker.cli.console import CliProgress
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
     from tracker.closeout_model import EvidenceRow, ExtensionRow
     from tracker.db.engine import Ledger
     from tracker.services.queries import ProblemLine
+    from tracker.summary import LedgerSummary, UnitCounts
 
 JSON_CHUNK = 1000  # problems per read in `list --json`: flat memory, few queries
 
@@ -215,15 +218,20 @@ def _names(names: Iterable[str]) -> dict[object, str]:
 def cmd_summary(args: argparse.Namespace) -> int:
     """Print the report sentence (and the per-unit table with --by-unit)."""
     as_of = parse_day(args.as_of, "--as-of") if args.as_of is not None else clock.today()
-    from tracker.summary import ledger_summary, percent, sentence, unit_counts
+    from tracker.summary import percent, sentence
 
-    ledger = ledger_from(args, read_only=True)
-    try:
-        flt = filter_from(args, ledger, as_of)
-        summary = ledger_summary(ledger, flt, as_of)
-        units = unit_counts(ledger, flt, as_of) if args.by_unit else []
-    finally:
-        ledger.close()
+    found = _whole_file_summary(args, as_of)
+    if found is None:
+        from tracker.summary import ledger_summary, summary_with_units
+
+        ledger = ledger_from(args, read_only=True)
+        try:
+            flt = filter_from(args, ledger, as_of)
+            found = (summary_with_units(ledger, flt, as_of) if args.by_unit
+                     else (ledger_summary(ledger, flt, as_of), []))
+        finally:
+            ledger.close()
+    summary, units = found
     print(sentence(summary, rules.unit_subject(args.unit)))
     if units:
         print()
@@ -232,6 +240,24 @@ def cmd_summary(args: argparse.Namespace) -> int:
                       str(u.ongoing), percent(u.rate), str(u.cooperating)] for u in units],
                     [16, 6, 6, 6, 6, 8, 7, 4])
     return 0
+
+
+def _whole_file_summary(args: argparse.Namespace, as_of: dt.date
+                        ) -> tuple[LedgerSummary, list[UnitCounts]] | None:
+    """The summary of a whole local ledger file for today or later, read before SQLAlchemy
+    loads (services/summary_plain.py); None when a filter, a past day, a server ledger or an
+    unusual file needs the normal path."""
+    filtered = any(getattr(args, k, None) for k in ("status", "unit", "source", "overdue"))
+    if filtered or clock.is_past(as_of) or server_url(args):
+        return None
+    from tracker.services.summary_plain import plain_summary
+    from tracker.summary import counts_of, summary_of
+
+    found = plain_summary(checked_place(args, read_only=True), as_of, args.by_unit)
+    if found is None:
+        return None
+    facts, tallies = found
+    return summary_of(facts, as_of), counts_of(tallies) if tallies is not None else []
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -18,6 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.pool import QueuePool
 
 from tracker.db import location, schema, server
+from tracker.db.location import default_ledger_path as default_ledger_path  # re-exported
 from tracker.errors import (
     ConflictError,
     LedgerLockedError,
@@ -206,16 +207,6 @@ def default_ledger() -> Path | str:
     if server.is_server_url(env):
         return env
     return default_ledger_path()
-
-
-def default_ledger_path() -> Path:
-    """RECTIFY_DB if set, else ledger.sqlite in the user's data directory."""
-    env = os.environ.get("RECTIFY_DB")
-    if env:
-        return Path(env).expanduser()
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("rectify", appauthor=False)) / "ledger.sqlite"
 
 
 def current_user() -> str:

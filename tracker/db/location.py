@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path, PurePath, PureWindowsPath
 from urllib.parse import quote
@@ -178,3 +179,29 @@ def read_only_uri(path: Path) -> str:
     if not shm.exists() and wal_empty and not folder_writable(path.parent):
         uri += "&immutable=1"
     return uri
+
+
+SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
+_SQUASHED = re.compile(r"^\s*(postgres(?:ql)?(?:\+psycopg)?):/(?!/)", re.I)
+
+
+def unsquash(text: str) -> str:
+    """A server URL as written: one that went through pathlib (str(Path(url))) lost a slash
+    (postgresql:/u@h/db). No ledger file is named like that (a colon cannot even be in a
+    Windows file name)."""
+    return _SQUASHED.sub(r"\1://", text)
+
+
+def is_server_url(value: object) -> bool:
+    """True for a postgresql:// ledger URL (a str), False for a file path."""
+    return isinstance(value, str) and unsquash(value).strip().lower().startswith(SCHEMES)
+
+
+def default_ledger_path() -> Path:
+    """RECTIFY_DB if set, else ledger.sqlite in the user's data directory."""
+    env = os.environ.get("RECTIFY_DB")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("rectify", appauthor=False)) / "ledger.sqlite"

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 import sqlite3
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tracker import clock
 from tracker.db.location import read_only_uri
+from tracker.db.plain import revision_graph
 from sqlalchemy import Connection, func, insert, select
 
 from tracker.errors import LedgerOpenError, NewerSchemaError
@@ -21,29 +20,14 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
-_REV = re.compile(r"^(down_revision|revision)\s*=\s*['\"]?([\w]+)?['\"]?", re.M)
-
-
-@lru_cache(maxsize=1)
-def _revision_graph() -> dict[str, str | None]:
-    """revision -> down_revision, read from the migration files as text so that opening an
-    up-to-date ledger never pays for importing Alembic."""
-    graph: dict[str, str | None] = {}
-    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
-        found = dict((k, v) for k, v in _REV.findall(path.read_text(encoding="utf-8")))
-        if found.get("revision"):
-            graph[found["revision"]] = found.get("down_revision") or None
-    return graph
-
-
 def known_revisions() -> set[str]:
     """Every revision this program's migrations know."""
-    return set(_revision_graph())
+    return set(revision_graph())
 
 
 def head_revision() -> str:
     """The newest revision this program writes (the one no other revision builds on)."""
-    graph = _revision_graph()
+    graph = revision_graph()
     heads = set(graph) - {d for d in graph.values() if d}
     assert len(heads) == 1, f"migrations must have one head, found {heads}"
     return heads.pop()

@@ -12,6 +12,9 @@ from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
+from tracker.db.location import SCHEMES as SCHEMES  # re-exported
+from tracker.db.location import is_server_url as is_server_url  # re-exported
+from tracker.db.location import unsquash
 from tracker.errors import (
     LedgerLockedError,
     LedgerOpenError,
@@ -21,30 +24,15 @@ from tracker.errors import (
     TrackerError,
 )
 
-SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
 CONNECT_TIMEOUT_S = 5
 LOCK_TIMEOUT_MS = 5000
 # One number for every ledger writer: pg_advisory_xact_lock(WRITE_LOCK) is the server's
 # counterpart of SQLite's BEGIN IMMEDIATE, so writes stay one at a time, as the services expect.
 WRITE_LOCK = 7_173_261_717
-_SQUASHED = re.compile(r"^\s*(postgres(?:ql)?(?:\+psycopg)?):/(?!/)", re.I)
-
-
-def _unsquash(text: str) -> str:
-    # A URL that went through pathlib (str(Path(url))) lost one slash: postgresql:/u@h/db.
-    # No ledger file is named like that (a colon cannot even be in a Windows file name).
-    return _SQUASHED.sub(r"\1://", text)
-
-
-def is_server_url(value: object) -> bool:
-    """True for a postgresql:// ledger URL (a str), False for a file path."""
-    return isinstance(value, str) and _unsquash(value).strip().lower().startswith(SCHEMES)
-
-
 def parse_url(value: str) -> URL:
     """The SQLAlchemy URL for psycopg 3, or a Chinese error for a malformed one."""
     try:
-        url = make_url(_unsquash(value).strip())
+        url = make_url(unsquash(value).strip())
     except ArgumentError as exc:
         raise LedgerOpenError(f"服务器台账地址“{value}”格式不对。请写成 "
                               "postgresql://用户名@服务器:端口/数据库名。") from exc

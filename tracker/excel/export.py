@@ -55,7 +55,7 @@ from tracker.excel.writer_stream import StreamSheet
 from tracker.services.export_queries import any_percent
 from tracker.services.identity import history_mark, ledger_identity
 from tracker.services.period import period_changes
-from tracker.summary import ledger_summary, sentence, unit_counts
+from tracker.summary import ledger_summary, sentence, summary_with_units
 from tracker.text import clean_text
 
 ProgressFn = Callable[[int, int, str], None]
@@ -175,7 +175,9 @@ def export_ledger(
     taken = {STATS_SHEET, MARKER_SHEET}
     sheets = [_Sheet(sheet_name(flt.unit or MAIN_SHEET, taken), title,
                      select_problems(ledger, flt), flt.unit)]
-    counts = unit_counts(ledger, flt, day) if options.by_unit or options.stats else []
+    # The 统计 sheet's sentence and table (and the unit sheets) from one read of the ledger.
+    summary, counts = (summary_with_units(ledger, flt, day) if options.by_unit or options.stats
+                       else (None, []))
     if options.by_unit:
         base = options.title.strip() or default_title(ledger, replace(flt, unit=None), options.org)
         # A sheet per lead unit: a unit that only co-operates has no measures of its own to list.
@@ -230,7 +232,7 @@ def export_ledger(
         if options.stats:
             if progress is not None:
                 progress(done, total, "正在写入“统计”工作表…")
-            summary = ledger_summary(ledger, flt, day)
+            assert summary is not None  # read above for the 统计 sheet
             stats = StatsSheetWriter(wb, options, styles)
             stats.write(title, summary, sentence(summary), counts)
             if options.since is not None:

@@ -10,7 +10,8 @@ from collections.abc import Sequence
 
 from sqlalchemy import select
 
-from tracker import clock, rules
+from tracker import rules
+from tracker.clock import is_past as is_past  # re-exported: callers ask this module
 from tracker.db.engine import Ledger
 from tracker.db.orm import ChangeLog, Measure, Problem
 from tracker.domain import DeadlineKind, MeasureRow, ProblemFilter, ProblemRow, Status
@@ -22,11 +23,6 @@ from tracker.services.queries import list_problems
 MEASURE_FIELDS = ("status", "done_on", "deadline", "deadline_text", "deadline_kind", "percent")
 PROBLEM_FIELDS = ("closeout_by", "closeout_on", "closeout_note")
 CHUNK = 900
-
-
-def is_past(day: dt.date | None) -> bool:
-    """True when ``day`` is before today: only then does the ledger need rebuilding."""
-    return day is not None and day < clock.today()
 
 
 def _date(text: str) -> dt.date | None:

@@ -6,17 +6,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from tracker.closeout_model import SETTING_KEYS as KEYS
 from tracker.closeout_model import CloseoutSettings
 from tracker.db.engine import Ledger
 from tracker.errors import ValidationError
 from tracker.services.reference import get_setting, set_setting
 
-# key -> (the field of CloseoutSettings, what a clerk calls it)
-KEYS = {
-    "closeout.needs_evidence": ("needs_evidence", "销号须有佐证材料"),
-    "recheck.months": ("recheck_months", "回头看间隔（月）"),
-    "evidence.max_mb": ("evidence_limit_mb", "单个佐证材料上限（MB）"),
-}
 YES = {"1", "true", "yes", "y", "是", "要", "需要", "开"}
 NO = {"0", "false", "no", "n", "否", "不", "不需要", "关"}
 

@@ -18,6 +18,7 @@ from tracker.db.engine import Ledger
 from tracker.db.orm import Category, Evidence, Measure, Problem, Source, Unit
 from tracker.domain import ProblemFilter, ProblemRow
 from tracker.services.queries import _ROW_COLS, _base, _measures_for, _row, filter_clause
+from tracker.services.driver_rows import driver_rows
 
 
 @dataclass(frozen=True)
@@ -77,14 +78,6 @@ def column_lengths(ledger: Ledger, flt: ProblemFilter, as_of: dt.date) -> Column
         measure_co_units=ml[3], measure_owner=ml[4], overdue=int(overdue or 0))
 
 
-def _cursor_rows(s: Session, q: Any) -> list[Any]:
-    """Every row of ``q`` as the driver's tuples (SQLAlchemy compiles and binds the statement
-    for the store; its Row objects, 100,000s of them, are skipped)."""
-    result = s.connection().execute(q)
-    try:
-        return list(result.cursor.fetchall())  # type: ignore[union-attr]
-    finally:
-        result.close()
 
 
 class _DriverRows:
@@ -97,7 +90,7 @@ class _DriverRows:
 
     def execute(self, q: Any) -> list[Any]:
         """The statement's rows, as tuples."""
-        return _cursor_rows(self.s, q)
+        return driver_rows(self.s, q)
 
 
 def export_problems(ledger: Ledger, ids: Sequence[int]) -> list[ProblemRow]:
@@ -109,9 +102,9 @@ def export_problems(ledger: Ledger, ids: Sequence[int]) -> list[ProblemRow]:
         return []
     with ledger.read() as s:
         measures = _measures_for(_DriverRows(s), Measure.problem_id.in_(ids), True)  # type: ignore[arg-type]
-        found = {t[0]: t for t in _cursor_rows(s, _base(_ROW_COLS).where(Problem.id.in_(ids)))}
+        found = {t[0]: t for t in driver_rows(s, _base(_ROW_COLS).where(Problem.id.in_(ids)))}
         names: dict[int, list[str]] = {}
-        for pid, name in _cursor_rows(s, select(Evidence.problem_id, Evidence.name)
+        for pid, name in driver_rows(s, select(Evidence.problem_id, Evidence.name)
                                       .where(Evidence.problem_id.in_(ids))
                                       .order_by(Evidence.problem_id, Evidence.id)):
             names.setdefault(pid, []).append(name)

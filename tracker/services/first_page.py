@@ -11,17 +11,14 @@ migration revision; anything else returns None and the caller takes the normal p
 from __future__ import annotations
 
 import datetime as dt
-import re
 import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
-from tracker.db.location import network_warning, read_only_uri
+from tracker.db.plain import open_plain
 from tracker.domain import ProblemRow, Status
 from tracker.rules import source_label
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "db" / "migrations" / "versions"
-_REV = re.compile(r"^(down_revision|revision)\s*=\s*['\"]?([\w]+)?['\"]?", re.M)
 
 # The same literal SQL as queries.STATUS_RANK_SQL / PROGRESS_SQL (and as the expression
 # indexes of migration 0003, so SQLite walks the index instead of sorting).
@@ -61,21 +58,6 @@ ROW_SQL = (
 )
 _STATUSES = {st.value: st for st in Status}
 CHUNK = 900  # SQLite's bound-parameter limit is 999 on old builds
-
-
-def head_revision() -> str | None:
-    """The newest migration revision, read from the migration files as text (as
-    tracker.db.schema does, which imports SQLAlchemy); None when it is not clear."""
-    graph: dict[str, str | None] = {}
-    try:
-        for path in MIGRATIONS.glob("*.py"):
-            found = dict(_REV.findall(path.read_text(encoding="utf-8")))
-            if found.get("revision"):
-                graph[found["revision"]] = found.get("down_revision") or None
-    except OSError:
-        return None
-    heads = set(graph) - {d for d in graph.values() if d}
-    return heads.pop() if len(heads) == 1 else None
 
 
 def order_by(sort: str, descending: bool, keys: Sequence[str] | None = None) -> str:
@@ -119,27 +101,8 @@ class FirstPageReader:
     def open(cls, target: str | Path) -> FirstPageReader | None:
         """A reader for a plain local ledger file at the head revision, else None (a server
         ledger, a network share, a missing, foreign, older or newer file: the normal path)."""
-        text = str(target)
-        if "://" in text or text.lower().startswith("postgres") or text.endswith(".server"):
-            return None
-        try:
-            path = Path(text).expanduser().absolute()
-            if not path.is_file() or network_warning(path):
-                return None
-            head = head_revision()
-            conn = sqlite3.connect(read_only_uri(path), uri=True, timeout=2,
-                                   check_same_thread=False)
-        except (OSError, sqlite3.Error, ValueError):
-            return None
-        try:
-            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-            if head is None or row is None or row[0] != head:
-                conn.close()
-                return None
-        except sqlite3.Error:
-            conn.close()
-            return None
-        return cls(path, conn)
+        found = open_plain(target, same_thread=False)
+        return None if found is None else cls(*found)
 
     def ids(self, sort: str = "seq", descending: bool = False,
             limit: int | None = None) -> list[int]:

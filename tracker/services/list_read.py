@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Executable, literal_column, select
+from sqlalchemy import literal_column, select
 from sqlalchemy.orm import Session, aliased
 
 from tracker import rules
@@ -28,6 +28,7 @@ from tracker.db.engine import Ledger
 from tracker.db.orm import Category, Evidence, Extension, Measure, Problem, Source, Unit
 from tracker.domain import ProblemFilter
 from tracker.services.queries import _day, filter_clause
+from tracker.services.driver_rows import driver_rows
 
 _MeasureUnit = aliased(Unit)
 _IDS = "__chunk_ids__"  # stands for a chunk's "?, ?, …" in the compiled SQL
@@ -46,13 +47,6 @@ class ListRows:
     units: dict[Any, str]
 
 
-def _cursor_rows(s: Session, stmt: Executable) -> list[tuple[Any, ...]]:
-    """Every row of ``stmt`` as the driver's tuples (SQLAlchemy binds its parameters)."""
-    result = s.connection().execute(stmt)
-    try:
-        return result.cursor.fetchall()  # type: ignore[union-attr, return-value]
-    finally:
-        result.close()
 
 
 def list_rows(ledger: Ledger, flt: ProblemFilter, as_of: dt.date) -> ListRows:
@@ -66,9 +60,9 @@ def list_rows(ledger: Ledger, flt: ProblemFilter, as_of: dt.date) -> ListRows:
         where = filter_clause(s, flt)
         sources: dict[int | None, str] = {
             sid: rules.source_label(title, kind, year) for sid, title, kind, year in
-            _cursor_rows(s, select(Source.id, Source.title, Source.kind, Source.year))}
-        units: dict[int | None, str] = dict(_cursor_rows(s, select(Unit.id, Unit.name)))
-        ids = _cursor_rows(s, select(Problem.id).where(where).order_by(*LIST_ORDER))
+            driver_rows(s, select(Source.id, Source.title, Source.kind, Source.year))}
+        units: dict[int | None, str] = dict(driver_rows(s, select(Unit.id, Unit.name)))
+        ids = driver_rows(s, select(Problem.id).where(where).order_by(*LIST_ORDER))
         result = s.connection().execute(select(*cols).where(where))
         try:
             by_id = {r[0]: r for r in result.cursor}  # type: ignore[union-attr, attr-defined]
@@ -176,7 +170,7 @@ def json_chunks(ledger: Ledger, flt: ProblemFilter, size: int) -> Iterator[JsonC
 
 def _chunks(ledger: Ledger, flt: ProblemFilter, size: int) -> Iterator[JsonChunk]:
     with ledger.read() as s:
-        ids = [i for (i,) in _cursor_rows(
+        ids = [i for (i,) in driver_rows(
             s, select(Problem.id).where(filter_clause(s, flt)).order_by(*LIST_ORDER))]
         reader = JsonReader(s)
         for start in range(0, len(ids), size):

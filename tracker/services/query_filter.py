@@ -15,6 +15,7 @@ from tracker.db.engine import Ledger
 from tracker.db.orm import Measure, Problem, Recheck, Unit
 from tracker.domain import ProblemFilter, Status
 from tracker.units import CO_SEPARATOR, fold_name, split_co_units
+from tracker.services.driver_rows import driver_rows
 
 
 def text_terms(text: str) -> list[str]:
@@ -82,6 +83,11 @@ def unit_clause(session: Session, unit: str) -> ColumnElement[bool]:
 
 def filter_clause(session: Session, flt: ProblemFilter) -> ColumnElement[bool]:
     """The WHERE clause for a filter; every part is an indexed column or the search text."""
+    return and_(True, *filter_parts(session, flt))
+
+
+def filter_parts(session: Session, flt: ProblemFilter) -> list[ColumnElement[bool]]:
+    """filter_clause's conditions, to be joined by AND; none when the filter selects all."""
     parts: list[ColumnElement[bool]] = []
     as_of = flt.as_of or clock.today()
     if flt.source_id is not None:
@@ -106,20 +112,20 @@ def filter_clause(session: Session, flt: ProblemFilter) -> ColumnElement[bool]:
         parts.append(Problem.closeout_on <= rules.months_before(as_of, flt.recheck_due_months))
         parts.append(~exists().where(Recheck.problem_id == Problem.id,
                                      Recheck.on >= Problem.closeout_on))
-    return and_(True, *parts)
+    return parts
 
 
 def unit_problem_counts(session: Session) -> list[tuple[str, int]]:
     """Every unit named on a problem, by name, with the number of problems `--unit` lists for
     it (unit_clause: it leads the problem or a measure, or co-operates on either), each problem
     once; a unit that only co-operates is there too. For the side panel's 按单位 list."""
-    names = dict(_cursor_rows(session, select(Unit.id, Unit.name)))
+    names = dict(driver_rows(session, select(Unit.id, Unit.name)))
     lead = select(Problem.id, Problem.lead_unit_id).where(Problem.lead_unit_id.is_not(None))
-    pairs: set[tuple[int, str]] = {(pid, names[uid]) for pid, uid in _cursor_rows(
+    pairs: set[tuple[int, str]] = {(pid, names[uid]) for pid, uid in driver_rows(
         session, lead.union(select(Measure.problem_id, Measure.lead_unit_id)
                             .where(Measure.lead_unit_id.is_not(None))))}
     split = split_co_units  # cached per distinct text: a ledger repeats them
-    pairs.update((pid, name) for pid, text in _cursor_rows(
+    pairs.update((pid, name) for pid, text in driver_rows(
         session, select(Problem.id, Problem.co_units).where(Problem.co_units != "")
         .union(select(Measure.problem_id, Measure.co_units).where(Measure.co_units != "")))
         for name in split(text))
@@ -128,12 +134,3 @@ def unit_problem_counts(session: Session) -> list[tuple[str, int]]:
         counts[name] = counts.get(name, 0) + 1
     return sorted(counts.items())
 
-
-def _cursor_rows(session: Session, stmt: Any) -> list[Any]:
-    """The statement's rows as the driver's tuples: a Row object each costs more than the
-    counting at 100,000 problems."""
-    result = session.connection().execute(stmt)
-    try:
-        return list(result.cursor.fetchall())  # type: ignore[union-attr]
-    finally:
-        result.close()

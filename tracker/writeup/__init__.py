@@ -4,12 +4,16 @@ or a clerk's own Word template, from the ledger as of a day (no Qt, no ORM)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tracker.db.engine import Ledger
 from tracker.errors import ValidationError
-from tracker.writeup.builtin import BUILDERS
-from tracker.writeup.data import default_title, gather
 from tracker.writeup.model import TEMPLATE_NAMES, Block, ReportData, ReportOptions, template_key
+
+if TYPE_CHECKING:
+    from tracker.db.engine import Ledger
+
+# The parts that read a ledger are imported when used: `rectify`'s parser imports the template
+# names from here, and building it must not load SQLAlchemy (every command would pay for it).
 
 __all__ = ["Block", "ReportData", "ReportOptions", "TEMPLATE_NAMES", "build_blocks", "gather",
            "template_key", "write_report", "docx_blocks"]
@@ -26,8 +30,17 @@ def _custom_path(name: str) -> Path | None:
     return path
 
 
+def gather(ledger: Ledger, options: ReportOptions) -> ReportData:
+    """The facts a report states, from the ledger as of the options' day (data.gather)."""
+    from tracker.writeup.data import gather as gather_facts
+
+    return gather_facts(ledger, options)
+
+
 def build_blocks(data: ReportData) -> list[Block]:
     """The built-in template's blocks for the gathered facts."""
+    from tracker.writeup.builtin import BUILDERS
+
     key = template_key(data.options.template) or "situation"
     return BUILDERS[key](data)
 
@@ -46,6 +59,7 @@ def write_report(ledger: Ledger, options: ReportOptions, out: Path | str) -> Rep
 
         render_template(custom, data, path)
         return data
+    from tracker.writeup.data import default_title
     from tracker.writeup.layout import render
 
     key = template_key(options.template) or "situation"

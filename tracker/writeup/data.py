@@ -14,7 +14,7 @@ from tracker.errors import ValidationError
 from tracker.services.as_of import problems_as_of
 from tracker.services.period import period_changes, unit_periods
 from tracker.services.reference import list_sources
-from tracker.summary import ledger_summary, sentence, unit_counts
+from tracker.summary import ledger_summary, sentence, summary_with_units
 from tracker.writeup.model import ReportData, ReportOptions, SourceGroup
 
 
@@ -25,12 +25,12 @@ def gather(ledger: Ledger, options: ReportOptions) -> ReportData:
         raise ValidationError(
             f"上期日期（{options.since.isoformat()}）应早于截至日期（{as_of.isoformat()}）。")
     flt = dataclasses.replace(options.flt, as_of=as_of)
-    summary = ledger_summary(ledger, flt, as_of)
+    summary, units = summary_with_units(ledger, flt, as_of)
     rows = problems_as_of(ledger, flt, as_of, with_notes=True)
     data = ReportData(
         options=options, as_of=as_of, date=options.date or clock.today(), summary=summary,
         sentence=sentence(summary, options.subject),
-        units=tuple(unit_counts(ledger, flt, as_of)),
+        units=tuple(units),
         groups=_groups(ledger, rows),
     )
     if options.since is None:

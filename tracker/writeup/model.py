@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from tracker.domain import ProblemFilter, ProblemRow
-from tracker.services.period import PeriodChanges, UnitPeriod
 from tracker.summary import LedgerSummary, UnitCounts
+
+if TYPE_CHECKING:
+    from tracker.services.period import PeriodChanges, UnitPeriod
 
 # Built-in templates: name -> Chinese name (what --template and the dialog accept).
 TEMPLATE_NAMES: dict[str, str] = {

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from tracker import clock
 from tracker.db.engine import Ledger
 from tracker.domain import ProblemFilter, Status
-from tracker.summary import LedgerSummary, UnitCounts, ledger_summary, percent, sentence, unit_counts
+from tracker.summary import LedgerSummary, UnitCounts, percent, sentence, summary_with_units
 from ui.colors import PALETTES, Band
 from ui.dialogs.small_edits import date_edit, pydate
 from ui.models.problem_table import PROBLEM_ID_ROLE, Column, ProblemTableModel
@@ -182,7 +182,7 @@ class Dashboard(QDialog):
         self.sentence.setPlainText(self.tr("正在统计…"))
 
         def work(_progress: Any) -> tuple[LedgerSummary, list[UnitCounts]]:
-            return ledger_summary(ledger, as_of=day), unit_counts(ledger, as_of=day)
+            return summary_with_units(ledger, as_of=day)
 
         def done(result: object) -> None:
             if gen == self._generation:
