@@ -159,29 +159,17 @@ def _day(value: dt.date | None) -> str | None:
 
 def insert_many(s: Session, table: FromClause, cols: tuple[str, ...],
                  rows: list[tuple[Any, ...]]) -> None:
-    """Insert the rows through the session's connection: one executemany on SQLite;
-    multi-row INSERT statements on PostgreSQL. SQLAlchemy's own executemany spends more time
-    building parameters than SQLite spends inserting (profiled at 10,000 rows)."""
+    """One executemany on the session's connection. SQLAlchemy's own executemany spends
+    more time building parameters than SQLite spends inserting (profiled at 10,000 rows)."""
     unknown = [n for n in cols if n not in table.c]
     if unknown:
         raise ValueError(f"{table} has no column {unknown}")
-    if not rows:
-        return
     conn = s.connection()
     # Written for the store at hand: column names quoted ("user" is reserved on PostgreSQL)
     # and the driver's own placeholder (sqlite3: ?, psycopg: %s).
     quote = conn.dialect.identifier_preparer.quote
-    head = (f"INSERT INTO {quote(getattr(table, 'name', ''))} "
-            f"({', '.join(quote(c) for c in cols)}) VALUES ")
-    if conn.dialect.paramstyle == "qmark":
-        conn.exec_driver_sql(head + f"({', '.join('?' for _ in cols)})", rows)
-        return
-    # The server runs each statement of an executemany on its own, and its id-sequence
-    # trigger (server.install_id_sequences) fires per statement: many rows per statement,
-    # within the 65,535 parameters a statement may have.
-    group = f"({', '.join('%s' for _ in cols)})"
-    per = max(1, min(1000, 65_535 // len(cols)))
-    for start in range(0, len(rows), per):
-        chunk = rows[start:start + per]
-        conn.exec_driver_sql(head + ", ".join([group] * len(chunk)),
-                             tuple(v for row in chunk for v in row))
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    name = quote(getattr(table, "name", ""))
+    sql = (f"INSERT INTO {name} ({', '.join(quote(c) for c in cols)}) "
+           f"VALUES ({', '.join(mark for _ in cols)})")
+    conn.exec_driver_sql(sql, rows)
