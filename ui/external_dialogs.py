@@ -57,7 +57,10 @@ def reminder(w: MainWindow) -> None:
     from ui.dialogs.export_dialog import ReminderDialog
 
     unit = filters.unit_of(w.panel.key)
-    _guarded(w, lambda: ReminderDialog(w.ledger, unit, w).exec())
+    # The side panel's 按单位 names include units that only co-operate (no unit-table row).
+    counts = w.last_counts
+    more = [c.name for c in counts.by_unit] if counts is not None else []
+    _guarded(w, lambda: ReminderDialog(w.ledger, unit, w, more_units=more).exec())
 
 
 def report(w: MainWindow) -> None:

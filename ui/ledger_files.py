@@ -56,16 +56,18 @@ def open_path(w: MainWindow, path: str | Path, offer_sample: bool = True) -> boo
     return True
 
 
-def open_recent(w: MainWindow, path: str) -> bool:
+def open_recent(w: MainWindow, path: str, timeout: float = settings.LAST_LEDGER_TIMEOUT) -> bool:
     """文件 > 最近打开 > a ledger: only now is the file looked for (the menu never touches the
-    disk), and one that is gone is explained and taken off the list."""
-    try:
-        there, folder_there = Path(path).is_file(), Path(path).parent.is_dir()
-    except OSError:  # a share that refuses the question: let opening say why
-        there = folder_there = True
-    if there:
+    disk), off the GUI thread and for at most ``timeout`` seconds (a share that is down can
+    hang the question for a minute); one that is gone is explained and taken off the list."""
+    reach = settings.look_at(path).wait(timeout)
+    if reach is settings.Reach.THERE:
         return open_path(w, path)
-    if not folder_there:  # a share that is down today: keep it for when it is back
+    if reach is settings.Reach.NO_ANSWER:  # keep it: the share may be back later
+        QMessageBox.warning(w, _tr("打开台账"), _tr(
+            "“{p}”所在的位置没有响应（网络位置可能未连接）。连上后再打开。").format(p=path))
+        return False
+    if reach is settings.Reach.UNREACHABLE:  # a share that is down today: keep it for later
         QMessageBox.warning(w, _tr("打开台账"), _tr(
             "现在连不上“{p}”所在的文件夹（网络位置未连接，或U盘未插入）。连上后再打开。").format(p=path))
         return False

@@ -25,6 +25,7 @@ from ui.window_shell import build_layout, restore_state, save_state
 
 if TYPE_CHECKING:
     from tracker.db.engine import Ledger
+    from tracker.services.counts import FilterCounts
     from ui.widgets.detail_pane import DetailPane
 
 # What needs the ledger (services, hence SQLAlchemy; the detail pane, the edit commands) is
@@ -64,6 +65,7 @@ class MainWindow(QMainWindow):
         self._pending_retried = False
         self._counts_task: BackgroundTask | None = None
         self._counts_generation = 0
+        self.last_counts: FilterCounts | None = None  # what the side panel shows
         self.dashboard_window: QWidget | None = None
         build_layout(self)
         self.menus = build_menus(self)
@@ -189,6 +191,7 @@ class MainWindow(QMainWindow):
 
         def done(counts: object) -> None:
             if gen == self._counts_generation and isinstance(counts, FilterCounts):
+                self.last_counts = counts
                 self.panel.set_counts(counts)
                 self._show_count()
                 self.counts_updated.emit(counts)

@@ -164,6 +164,12 @@ def _look(path: str, exists: PathExists, fresh: bool = False) -> _Look:
     return look
 
 
+def look_at(path: str) -> _Look:
+    """A look at ``path`` on a daemon thread (the one under way, if any): ask it with
+    ``wait(seconds)``, which never blocks longer than that on a dead share."""
+    return _look(path, path_exists)
+
+
 def last_ledger(timeout: float = LAST_LEDGER_TIMEOUT,
                 exists: PathExists | None = None) -> str | None:
     """The ledger opened last time if it is there; None when it is gone, or when its location

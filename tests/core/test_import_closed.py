@@ -64,3 +64,30 @@ def test_a_hand_made_ledger_brings_closed_problems_in_marked_as_imported(
     assert closed.status is Status.CLOSED and closed.closeout_note == IMPORTED_CLOSED
     assert closed.closeout_by == "" and closed.closeout_on is None
     assert open_.status is Status.IN_PROGRESS and open_.closeout_note == ""
+
+
+def test_another_ledgers_export_taken_as_new_keeps_its_closed_problems(
+        small: Ledger, tmp_path: Path) -> None:
+    import dataclasses
+
+    from tracker import clock
+    from tracker.db.engine import open_ledger
+    from tracker.services.measures import set_measure_status
+    from tracker.services.problems import close_out
+
+    (m,) = get_problem(small, 2).measures
+    set_measure_status(small, m.id, Status.DONE)
+    with_evidence(small, 2)
+    close_out(small, 2, "督导室", clock.today())
+    path = export(small, tmp_path / "台账.xlsx")
+    other = open_ledger(tmp_path / "另一本.sqlite", user="测试员")
+    try:
+        plan = build_plan(other, path, dataclasses.replace(OPTIONS, as_new=True))
+        assert not plan.errors and CLOSED_IN_RETURN not in [f.message for f in plan.warnings]
+        apply_plan(other, plan)
+        by_text = {p.description: p for p in list_problems(other, ProblemFilter())}
+        closed = by_text["监控存在盲区"]
+        assert closed.status is Status.CLOSED and closed.closeout_note == IMPORTED_CLOSED
+        assert by_text["教师结构性缺编"].status is get_problem(small, 1).status
+    finally:
+        other.close()

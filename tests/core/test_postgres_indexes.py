@@ -1,4 +1,4 @@
-"""The server's sort indexes after every migration (0006): the table's sorts by a problem
+"""The server's sort indexes after every migration (0006, 0007): the table's sorts by a problem
 column read an index in order, a description too long for a btree entry still saves and
 sorts, and the sorts by another table's column (queries._grouped_ids) sort nothing, return
 the same ids as the one joined ORDER BY and as the rows' values say, and put problems
@@ -18,6 +18,8 @@ from tracker.db.engine import Ledger, open_ledger
 from tracker.db.orm import Problem
 from tracker.domain import ProblemFilter, ProblemInput
 from tracker.services import problems, queries
+from tracker.services.list_read import list_rows
+from tracker.services.lookup import numbered_lines
 
 pytestmark = pytest.mark.usefixtures("pg_server")
 
@@ -159,9 +161,9 @@ def test_problems_without_the_key_sort_alike_everywhere_on_both_stores(
         orders = []
         for led in (file_ledger, server_ledger):
             rows = {p.id: p for p in queries.list_problems(led, with_measures=False)}
-            for sort in sorted(queries._JOINED):
+            for sort in [*sorted(queries._JOINED), "seq"]:  # seq: the ledger's own order
                 keyless = {i for i, p in rows.items() if not (
-                    p.source_id if sort == "source" else
+                    p.source_id if sort in ("source", "seq") else
                     p.category_id if sort == "category" else p.lead_unit)}
                 ids = queries.problem_ids(led, sort=sort, descending=descending)
                 listed = [p.id for p in queries.list_problems(
@@ -173,7 +175,10 @@ def test_problems_without_the_key_sort_alike_everywhere_on_both_stores(
                 ends = ids[len(ids) - len(keyless):] if descending else ids[:len(keyless)]
                 assert len(keyless) >= 3 and set(ends) == keyless, (led.dialect, sort)
                 orders.append([(rows[i].seq, rows[i].description) for i in ids])
+                if sort == "seq" and not descending:  # `list`, `list --json`: the same order
+                    assert [i for i, _ in numbered_lines(led, ProblemFilter())] == ids
+                    assert [r[0] for r in list_rows(led, ProblemFilter(), TODAY).rows] == ids
         # The demo is the same on both stores, so its orders are too.
-        assert orders[:3] == orders[3:]
+        assert orders[:4] == orders[4:]
     finally:
         file_ledger.close()

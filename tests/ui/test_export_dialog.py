@@ -140,3 +140,21 @@ def test_read_only_ledger_exports_without_remembering(qtbot, tmp_path: Path, dem
         assert get_setting(ro, ORG_SETTING) == ""
     finally:
         ro.close()
+
+
+def test_reminder_dialog_lists_a_unit_that_only_co_operates(
+        qtbot, demo_ledger: Ledger) -> None:  # type: ignore[no-untyped-def]
+    from tracker.domain import MeasureInput, ProblemInput
+    from tracker.services.problems import create_problem
+
+    create_problem(demo_ledger, ProblemInput(
+        description="校车安全管理不到位", lead_unit="市教育局", co_units="市交警支队",
+        measures=(MeasureInput("开展校车安全检查", deadline_text="2027年3月底前"),)))
+    alone = ReminderDialog(demo_ledger, "市交警支队")
+    qtbot.addWidget(alone)
+    assert alone.unit.findData("市交警支队") == -1  # no unit-table row: the window's names add it
+    dialog = ReminderDialog(demo_ledger, "市交警支队", more_units=["市交警支队", "市教育局"])
+    qtbot.addWidget(dialog)
+    assert dialog.unit.currentText() == "市交警支队"
+    assert dialog.unit.count() == alone.unit.count() + 1
+    assert dialog.summary.text().startswith("“市交警支队”尚有 1 ")

@@ -143,3 +143,19 @@ def test_a_folder_that_is_not_there_is_announced_as_unreachable(qtbot, small_led
     assert settings.tell_if_last_ledger_unreached(window)
     [notice] = notices(window)
     assert "连不上" in notice.label.text() and "U盘" in notice.label.text()
+
+
+def test_a_recent_ledger_on_a_share_that_hangs_does_not_freeze_the_menu(
+        qtbot, tmp_path, share, monkeypatch, small_ledger):  # noqa: F811
+    window = open_window(qtbot, small_ledger)
+    monkeypatch.setattr(settings, "path_exists", share.exists)
+    said: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: said.append(a[2]))
+    away = str(tmp_path / "共享" / "台账.sqlite")
+    settings.settings().setValue(settings.KEY_RECENT, [away])
+    began = time.monotonic()
+    assert not ledger_files.open_recent(window, away, timeout=0.3)
+    assert time.monotonic() - began < 2
+    assert "没有响应" in said[0] and away in said[0]
+    assert settings.recent_files() == [away]  # kept for when the share is back
+    assert window.ledger is small_ledger

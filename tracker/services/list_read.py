@@ -27,13 +27,12 @@ from tracker.closeout_model import EvidenceRow, ExtensionRow
 from tracker.db.engine import Ledger
 from tracker.db.orm import Category, Evidence, Extension, Measure, Problem, Source, Unit
 from tracker.domain import ProblemFilter
-from tracker.services.queries import _day, filter_clause
+from tracker.services.queries import _day, filter_clause, ledger_order
 from tracker.services.driver_rows import driver_rows
 
 _MeasureUnit = aliased(Unit)
 _IDS = "__chunk_ids__"  # stands for a chunk's "?, ?, …" in the compiled SQL
 # The list's order, as lookup.numbered_lines sorts it (an index-only walk of ix_problem_source_seq).
-LIST_ORDER = (Problem.source_id, Problem.seq, Problem.id)
 
 
 @dataclass(frozen=True)
@@ -62,7 +61,8 @@ def list_rows(ledger: Ledger, flt: ProblemFilter, as_of: dt.date) -> ListRows:
             sid: rules.source_label(title, kind, year) for sid, title, kind, year in
             driver_rows(s, select(Source.id, Source.title, Source.kind, Source.year))}
         units: dict[int | None, str] = dict(driver_rows(s, select(Unit.id, Unit.name)))
-        ids = driver_rows(s, select(Problem.id).where(where).order_by(*LIST_ORDER))
+        ids = driver_rows(s, select(Problem.id).where(where)
+                          .order_by(*ledger_order(ledger.dialect)))
         result = s.connection().execute(select(*cols).where(where))
         try:
             by_id = {r[0]: r for r in result.cursor}  # type: ignore[union-attr, attr-defined]
@@ -171,7 +171,8 @@ def json_chunks(ledger: Ledger, flt: ProblemFilter, size: int) -> Iterator[JsonC
 def _chunks(ledger: Ledger, flt: ProblemFilter, size: int) -> Iterator[JsonChunk]:
     with ledger.read() as s:
         ids = [i for (i,) in driver_rows(
-            s, select(Problem.id).where(filter_clause(s, flt)).order_by(*LIST_ORDER))]
+            s, select(Problem.id).where(filter_clause(s, flt))
+            .order_by(*ledger_order(ledger.dialect)))]
         reader = JsonReader(s)
         for start in range(0, len(ids), size):
             yield reader.chunk(ids[start:start + size])

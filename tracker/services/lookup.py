@@ -18,7 +18,7 @@ from tracker.db.orm import Category, Problem, Source, Unit
 from tracker.domain import ProblemFilter, SourceRow, Status
 from tracker.errors import NotFoundError
 from tracker.rules import source_label
-from tracker.services.queries import ProblemLine, filter_clause
+from tracker.services.queries import ProblemLine, filter_clause, ledger_order
 from tracker.services.query_filter import unit_problem_counts
 
 
@@ -151,7 +151,7 @@ def numbered_lines(ledger: Ledger, flt: ProblemFilter, as_of: dt.date | None = N
                     Problem.measures_total)
              .select_from(Problem).outerjoin(Unit, Problem.lead_unit_id == Unit.id)
              .where(filter_clause(s, flt))
-             .order_by(Problem.source_id, Problem.seq, Problem.id))
+             .order_by(*ledger_order(ledger.dialect)))
         result = s.connection().execute(q)
         try:
             rows = result.cursor.fetchall()  # type: ignore[union-attr]

@@ -124,10 +124,17 @@ def _order(sort: str, descending: bool, scan: bool = False, dialect: str = "sqli
         cols = [HideIndex(first), *cols[1:]]
     if descending:
         cols = [c.desc() for c in cols]
-    if dialect == "postgresql" and outer and sort in _JOINED:
-        # PostgreSQL sorts NULL last (ascending); SQLite, and problem_ids, first.
+    if dialect == "postgresql" and (sort == "seq" or (outer and sort in _JOINED)):
+        # PostgreSQL sorts NULL last (ascending); SQLite, and problem_ids, first. (The
+        # server's index on source_id, seq, id has its NULLs first too: migration 0007.)
         cols[0] = cols[0].nulls_last() if descending else cols[0].nulls_first()
     return [*cols, Problem.id.desc() if descending else Problem.id]
+
+
+def ledger_order(dialect: str) -> list[Any]:
+    """The ledger's own order (编号: by source, then 序号, ids breaking ties), problems without
+    a source first on either store: what `list`, `list --json` and the printed lines use."""
+    return _order("seq", False, dialect=dialect)
 
 
 # Sorts by a column of another table: (that table, the problem's key to it). SQLite walks
@@ -170,9 +177,13 @@ def _grouped_ids(s: Session, other: Any, key: Any, where: Any, order: list[Any],
     130-150 -> 30 ms at 100,000 (docs/benchmarks.md). Problems without a key come first
     (ascending), as on SQLite."""
     keys = _ids(s, select(other.id).order_by(*order[:-2]))
-    walk = [key, Problem.seq, Problem.id]
-    q = (select(key, Problem.id).where(where)
-         .order_by(*[c.desc() for c in walk] if descending else walk))
+    # In the order its index holds (source's has its NULLs first: migration 0007).
+    if descending:
+        head = key.desc().nulls_last() if key is Problem.source_id else key.desc()
+        walk = [head, Problem.seq.desc(), Problem.id.desc()]
+    else:
+        walk = [key.nulls_first() if key is Problem.source_id else key, Problem.seq, Problem.id]
+    q = select(key, Problem.id).where(where).order_by(*walk)
     result = s.connection().execute(q)
     try:
         rows = result.cursor.fetchall()  # type: ignore[union-attr]

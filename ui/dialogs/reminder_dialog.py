@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,13 +20,16 @@ from ui.dialogs.export_base import ExportBase, pydate, qdate
 class ReminderDialog(ExportBase):
     """生成催办单: one unit's open items, ready to print and send."""
 
-    def __init__(self, ledger: Ledger, unit: str | None, parent: QWidget | None = None) -> None:
+    def __init__(self, ledger: Ledger, unit: str | None, parent: QWidget | None = None,
+                 more_units: Sequence[str] = ()) -> None:
+        """``more_units``: names beside the unit table's, such as units that only co-operate
+        (配合单位), which `rectify remind --unit` chases too."""
         super().__init__(ledger, parent)
         self.setWindowTitle(self.tr("生成催办单"))
         self.result_info: ReminderResult | None = None
         self.unit = QComboBox(self)
-        for u in list_units(ledger):
-            self.unit.addItem(u.name, u.name)
+        for name in sorted({u.name for u in list_units(ledger)} | set(more_units)):
+            self.unit.addItem(name, name)
         if unit:
             self.unit.setCurrentIndex(max(0, self.unit.findData(unit)))
         self.paper.title.setPlaceholderText(self.tr("整改事项催办单"))
