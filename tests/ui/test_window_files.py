@@ -89,8 +89,8 @@ def test_hooks_pass_the_current_filter_and_unit(qtbot, window, monkeypatch):
     seen: dict[str, object] = {}
 
     class Reminder:
-        def __init__(self, ledger, unit, parent):  # type: ignore[no-untyped-def]
-            seen["unit"] = unit
+        def __init__(self, ledger, unit, parent, more_units=()):  # type: ignore[no-untyped-def]
+            seen["unit"], seen["more"] = unit, list(more_units)
 
         def exec(self) -> int:
             return 0
@@ -105,9 +105,13 @@ def test_hooks_pass_the_current_filter_and_unit(qtbot, window, monkeypatch):
     monkeypatch.setitem(sys.modules, "ui.dialogs.export_dialog", fake)
     window.panel.select_key("unit:市财政局")
     wait_loaded(qtbot, window, 1)
+    qtbot.waitUntil(lambda: window.last_counts is not None, timeout=10_000)  # side panel
     window.menus.reminder.trigger()
     window.menus.export_excel.trigger()
     assert seen["unit"] == "市财政局"
+    # The side panel's 按单位 names, units that only co-operate included, reach the dialog.
+    assert window.last_counts is not None
+    assert seen["more"] == [c.name for c in window.last_counts.by_unit] and seen["more"]
     assert getattr(seen["filter"], "unit") == "市财政局"
 
 
