@@ -1,6 +1,7 @@
 """What the summary sentence and the per-unit table count, and how rows read from a ledger
 become those counts. Plain data and counting, no database and no SQLAlchemy: the services
-read the rows, and so does `rectify summary`'s plain sqlite3 path (tracker/summary_plain.py)."""
+read the rows, and so does `rectify summary`'s plain sqlite3 path
+(tracker/services/summary_plain.py)."""
 
 from __future__ import annotations
 

@@ -127,6 +127,7 @@ class MainWindow(QMainWindow):
 
         if not first and ledger is not self.ledger:
             self.ledger.close()
+        self.last_counts = None  # the old ledger's; the new one's are counted below
         if self.dashboard_window is not None:
             self.dashboard_window.close()  # it counted the old ledger
             self.dashboard_window = None

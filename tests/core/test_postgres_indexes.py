@@ -1,4 +1,4 @@
-"""The server's sort indexes after every migration (0006, 0007): the table's sorts by a problem
+"""The server's sort indexes after every migration (0006): the table's sorts by a problem
 column read an index in order, a description too long for a btree entry still saves and
 sorts, and the sorts by another table's column (queries._grouped_ids) sort nothing, return
 the same ids as the one joined ORDER BY and as the rows' values say, and put problems

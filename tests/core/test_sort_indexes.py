@@ -124,7 +124,7 @@ def test_a_ledger_at_revision_0002_upgrades_to_the_sort_indexes_with_its_data(tm
 
     led = open_ledger(path)
     try:
-        assert schema.file_revision(path) == schema.head_revision() == "0007"
+        assert schema.file_revision(path) == schema.head_revision() == "0006"
         with sqlite3.connect(path) as conn:
             names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
         assert SORT_INDEXES <= names

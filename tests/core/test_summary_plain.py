@@ -20,6 +20,7 @@ from sqlalchemy.dialects import sqlite
 from tests.conftest import TODAY
 from tests.core.test_unit_table import FUTURE, _fill_units, _grouped
 from tracker.cli.main import main
+from tracker.db.backup import list_backups, taken_today
 from tracker.db.engine import open_ledger
 from tracker.domain import ProblemFilter
 from tracker.services import summary_plain, unit_table
@@ -36,6 +37,8 @@ def units_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         _fill_units(led)
     finally:
         led.close()
+    open_ledger(path, read_only=True).close()  # the day's first open takes its backup
+    assert taken_today(path)
     yield path
 
 
@@ -126,3 +129,21 @@ def test_filters_and_past_days_take_the_normal_path(
                  ["--as-of", str(TODAY - dt.timedelta(days=1))]]:
         assert main(["--db", str(units_file), "summary", "--by-unit", *args]) == 0
         assert re.match("截至", capsys.readouterr().out)
+    # An empty unit is a filter too: refused by name, not answered for the whole ledger.
+    assert main(["--db", str(units_file), "summary", "--unit", ""]) != 0
+    assert "单位" in capsys.readouterr().err
+
+
+def test_the_days_first_summary_takes_the_automatic_backup(units_file: Path,
+                                                            tmp_path: Path) -> None:
+    fresh = tmp_path / "今天第一次.sqlite"
+    shutil.copy(units_file, fresh)
+    assert not taken_today(fresh)
+    code = ("import sys; from tracker.cli.main import main; "
+            f"rc = main(['--db', {str(fresh)!r}, 'summary']); "
+            "print('LOADED' if 'sqlalchemy' in sys.modules else 'PLAIN', rc)")
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True, cwd=ROOT, encoding="utf-8").stdout for _ in range(2)]
+    assert runs[0].splitlines()[-1] == "LOADED 0" and taken_today(fresh)
+    assert runs[1].splitlines()[-1] == "PLAIN 0" and len(list_backups(fresh)) == 1
+    assert runs[0].splitlines()[0] == runs[1].splitlines()[0]  # the same sentence

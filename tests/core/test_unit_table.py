@@ -75,6 +75,9 @@ def test_the_read_counts_what_each_problem_says(ledger: Ledger, day: dt.date) ->
         assert facts.measures == sum(len(p.measures) for p in rows)
         assert facts.extended == sum(oracle.extended.values())
         assert unit_table.summary_and_tallies(ledger, flt, day, by_unit=False) == (facts, None)
+        alone = summary_facts.summary_facts(ledger, flt, day)  # grouped by the server there
+        assert (dict(alone.groups), alone.measures, alone.extended) == (
+            dict(facts.groups), facts.measures, facts.extended)
     whole = _grouped(unit_table.unit_tallies(ledger, ProblemFilter(), day))
     assert whole[1]["新单位"] == 1 and whole[1]["市民政局"] == 1  # co-operates only
     two = [v for (unit, _s), v in whole[0].items() if unit == "市体育局"]

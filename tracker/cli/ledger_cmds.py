@@ -245,15 +245,22 @@ def cmd_summary(args: argparse.Namespace) -> int:
 def _whole_file_summary(args: argparse.Namespace, as_of: dt.date
                         ) -> tuple[LedgerSummary, list[UnitCounts]] | None:
     """The summary of a whole local ledger file for today or later, read before SQLAlchemy
-    loads (services/summary_plain.py); None when a filter, a past day, a server ledger or an
-    unusual file needs the normal path."""
-    filtered = any(getattr(args, k, None) for k in ("status", "unit", "source", "overdue"))
+    loads (services/summary_plain.py); None when a filter, a past day, a server ledger, an
+    unusual file or today's automatic backup (not yet taken) needs the normal path."""
+    # Any filter given, even an empty --unit "" (refused by the normal path), takes that path.
+    filtered = any(getattr(args, k, None) not in (None, False)
+                   for k in ("status", "unit", "source", "overdue"))
     if filtered or clock.is_past(as_of) or server_url(args):
         return None
+    from tracker.db.backup import taken_today
+    from tracker.db.location import folder_writable
     from tracker.services.summary_plain import plain_summary
     from tracker.summary import counts_of, summary_of
 
-    found = plain_summary(checked_place(args, read_only=True), as_of, args.by_unit)
+    path = checked_place(args, read_only=True)
+    if not taken_today(path) and folder_writable(path.parent):
+        return None  # opening the ledger takes today's automatic backup first: the normal path
+    found = plain_summary(path, as_of, args.by_unit)
     if found is None:
         return None
     facts, tallies = found

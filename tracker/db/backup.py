@@ -218,14 +218,20 @@ def _has_data(ledger: Ledger) -> bool:
         conn.close()
 
 
+def taken_today(ledger_path: Path, today: dt.date | None = None) -> bool:
+    """Whether today's automatic backup of the ledger is in its backups folder (at most one a
+    day is taken; a reader that opens the ledger without SQLAlchemy asks this first)."""
+    day = today or clock.today()
+    return any(b.kind == AUTO and b.taken_at.date() == day for b in list_backups(ledger_path))
+
+
 def auto_backup(ledger: Ledger, now: dt.datetime | None = None,
                 keep: int = KEEP_AUTO) -> BackupInfo | None:
     """The daily backup when a ledger is opened: at most one per day, keeping the last ``keep``.
 
     Returns the new backup, or None when today's exists or the ledger holds nothing yet."""
     now = now or clock.now()
-    today = now.date()
-    if any(b.kind == AUTO and b.taken_at.date() == today for b in list_backups(ledger.path)):
+    if taken_today(ledger.path, now.date()):
         return None
     if not _has_data(ledger):
         return None  # a brand-new ledger: nothing to lose, no folder to clutter

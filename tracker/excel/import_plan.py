@@ -208,8 +208,7 @@ class _Planner:
         reference, said = reference_date(self.options.date, meta, self.today)
         reader = ValueReader(name, mapping, reference, fill_date, self.today)
         reader.reference_from = said if not fill_date else ""
-        # --as-new takes the rows as a first import of a ledger (another ledger's export):
-        # its 已销号 stays, marked as closed before it came in, as a hand-made ledger's does.
+        # --as-new: a first import (another ledger's export) keeps 已销号, as a hand-made one.
         reader.returned = self.round_trip_file and not self.options.as_new
         for note in mapping.notes:
             self.findings.append(Finding(name, mapping.header_row, note.split("列", 1)[0], note,

@@ -118,7 +118,8 @@ def _order(sort: str, descending: bool, scan: bool = False, dialect: str = "sqli
         "status": [literal_column(STATUS_RANK_SQL), Problem.seq],
         "progress": [SqlByStore(PROGRESS_SQL, PROGRESS_SQL_PG), Problem.seq],
     }
-    cols = keys.get(sort, keys["seq"])
+    sort = sort if sort in keys else "seq"
+    cols = keys[sort]
     if scan:
         first = cols[0]
         cols = [HideIndex(first), *cols[1:]]
@@ -126,7 +127,7 @@ def _order(sort: str, descending: bool, scan: bool = False, dialect: str = "sqli
         cols = [c.desc() for c in cols]
     if dialect == "postgresql" and (sort == "seq" or (outer and sort in _JOINED)):
         # PostgreSQL sorts NULL last (ascending); SQLite, and problem_ids, first. (The
-        # server's index on source_id, seq, id has its NULLs first too: migration 0007.)
+        # server's index on source_id, seq, id has its NULLs first too: migration 0006.)
         cols[0] = cols[0].nulls_last() if descending else cols[0].nulls_first()
     return [*cols, Problem.id.desc() if descending else Problem.id]
 
@@ -177,7 +178,7 @@ def _grouped_ids(s: Session, other: Any, key: Any, where: Any, order: list[Any],
     130-150 -> 30 ms at 100,000 (docs/benchmarks.md). Problems without a key come first
     (ascending), as on SQLite."""
     keys = _ids(s, select(other.id).order_by(*order[:-2]))
-    # In the order its index holds (source's has its NULLs first: migration 0007).
+    # In the order its index holds (source's has its NULLs first: migration 0006).
     if descending:
         head = key.desc().nulls_last() if key is Problem.source_id else key.desc()
         walk = [head, Problem.seq.desc(), Problem.id.desc()]

@@ -68,7 +68,7 @@ def summary_and_tallies(ledger: Ledger, flt: ProblemFilter, day: dt.date, by_uni
 
 
 def unit_tallies(ledger: Ledger, flt: ProblemFilter, day: dt.date) -> UnitTallies:
-    """tallies_of(unit_facts(...)) for today or a later day, read grouped."""
+    """What tallies_of(unit_facts(...)) gives, for today or a later day, from one read."""
     return unit_tallies_with_summary(ledger, flt, day)[1]
 
 

@@ -8,7 +8,8 @@ and without id the planner sorted all 100,000 problems (an on-disk merge with th
 4 MB work_mem) instead of reading an index in order: 180-500 ms per header click. And an
 index-only scan needs every column the query reads to be stored in the index: an expression
 alone is not, so the status and progress sorts also fetched every table row.
-And the description index of 0003 becomes a hash index there (see INDEXES).
+And the description index of 0003 becomes a hash index there (see INDEXES), and the
+source/seq index puts problems without a source first, as SQLite does.
 
 Revision ID: 0006
 Revises: 0005
@@ -29,7 +30,9 @@ PROGRESS_PG = "measures_done * 1.0 / GREATEST(measures_total, 1)"
 
 # name: (index body before this revision, index body from this revision on), all on problem.
 INDEXES = {
-    "ix_problem_source_seq": ("(source_id, seq)", "(source_id, seq, id)"),
+    # NULLs first, as SQLite sorts them: problems without a source lead the ledger's own
+    # order on both stores (queries._order asks the server for NULLS FIRST).
+    "ix_problem_source_seq": ("(source_id, seq)", "(source_id NULLS FIRST, seq, id)"),
     "ix_problem_unit_seq": ("(lead_unit_id, seq)", "(lead_unit_id, seq, id)"),
     "ix_problem_category_seq": ("(category_id, seq)", "(category_id, seq, id)"),
     "ix_problem_owner_seq": ("(owner, seq)", "(owner, seq, id)"),
