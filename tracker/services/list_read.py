@@ -46,8 +46,6 @@ class ListRows:
     units: dict[Any, str]
 
 
-
-
 def list_rows(ledger: Ledger, flt: ProblemFilter, as_of: dt.date) -> ListRows:
     """The problems ``flt`` selects, as `rectify list` prints them, overdue as of ``as_of``;
     on both stores (one snapshot: the ids and the rows are read in the same transaction)."""
