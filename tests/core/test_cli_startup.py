@@ -14,15 +14,13 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import TODAY
-from tests.core.test_list_fast import _fill
+from tests.core.test_unit_table import _fill_units
 from tracker.cli.common import filter_from
 from tracker.cli.main import build_parser, main
 from tracker.db.engine import Ledger, open_ledger
-from tracker.domain import MeasureInput, ProblemFilter, ProblemInput, Status
 from tracker import summary_model
+from tracker.domain import ProblemFilter
 from tracker.services import summary_facts, summary_plain, unit_table
-from tracker.services.cycle import extend
-from tracker.services.problems import create_problem
 
 FUTURE = TODAY + dt.timedelta(days=400)
 
@@ -47,26 +45,12 @@ def test_building_the_parser_loads_no_command_services() -> None:
 @pytest.fixture(scope="module")
 def units_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The list tests' demo ledger plus problems whose co-units name their own lead units
-    (of the problem, of a measure) and a measure led by the problem's own lead unit."""
+    (of the problem, of a measure) and a measure led by the problem's own lead unit
+    (test_unit_table's ledger)."""
     path = tmp_path_factory.mktemp("startup") / "units.sqlite"
     led = open_ledger(path, user="测试员")
     try:
-        _fill(led)
-        create_problem(led, ProblemInput(
-            description="食堂台账不全", lead_unit="市财政局", co_units="市财政局、市教育局、新单位",
-            measures=(MeasureInput("补齐台账", lead_unit="市财政局", co_units="市人社局",
-                                   deadline_text="2027年3月底前"),
-                      MeasureInput("建立制度", lead_unit="市教育局", co_units="市教育局",
-                                   status=Status.DONE))))
-        twice = create_problem(led, ProblemInput(
-            description="两项措施都延期", lead_unit="市教育局",
-            measures=(MeasureInput("改造", deadline_text="2027年1月底前"),
-                      MeasureInput("验收", lead_unit="市人社局", deadline_text="2027年2月底前"))))
-        for m in twice.measures:  # one problem, two extended measures: counted as 2
-            extend(led, m.id, "2027年6月底前", "资金未到位", on=TODAY)
-        create_problem(led, ProblemInput(
-            description="只有措施有单位", co_units="新单位",
-            measures=(MeasureInput("整改", lead_unit="新单位", deadline_text="长期坚持"),)))
+        _fill_units(led)
     finally:
         led.close()
     yield path

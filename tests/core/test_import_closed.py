@@ -33,17 +33,22 @@ def test_a_returned_file_cannot_close_out(small: Ledger, tmp_path: Path) -> None
     assert after.closeout_by == "" and after.closeout_on is None
 
 
-def test_a_returned_file_saying_closed_of_a_closed_problem_changes_nothing(
-        small: Ledger, tmp_path: Path) -> None:
+def _closed_and_exported(small: Ledger, tmp_path: Path) -> Path:
+    """Problem 2 done, with evidence, closed out by the office; the ledger exported."""
+    from tracker import clock
     from tracker.services.measures import set_measure_status
     from tracker.services.problems import close_out
-    from tracker import clock
 
     (m,) = get_problem(small, 2).measures
     set_measure_status(small, m.id, Status.DONE)
     with_evidence(small, 2)
     close_out(small, 2, "督导室", clock.today())
-    path = export(small, tmp_path / "台账.xlsx")
+    return export(small, tmp_path / "台账.xlsx")
+
+
+def test_a_returned_file_saying_closed_of_a_closed_problem_changes_nothing(
+        small: Ledger, tmp_path: Path) -> None:
+    path = _closed_and_exported(small, tmp_path)
     plan = build_plan(small, path, OPTIONS)
     assert not plan.updates and CLOSED_IN_RETURN not in [f.message for f in plan.warnings]
 
@@ -70,16 +75,9 @@ def test_another_ledgers_export_taken_as_new_keeps_its_closed_problems(
         small: Ledger, tmp_path: Path) -> None:
     import dataclasses
 
-    from tracker import clock
     from tracker.db.engine import open_ledger
-    from tracker.services.measures import set_measure_status
-    from tracker.services.problems import close_out
 
-    (m,) = get_problem(small, 2).measures
-    set_measure_status(small, m.id, Status.DONE)
-    with_evidence(small, 2)
-    close_out(small, 2, "督导室", clock.today())
-    path = export(small, tmp_path / "台账.xlsx")
+    path = _closed_and_exported(small, tmp_path)
     other = open_ledger(tmp_path / "另一本.sqlite", user="测试员")
     try:
         plan = build_plan(other, path, dataclasses.replace(OPTIONS, as_new=True))
